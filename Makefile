@@ -1,0 +1,179 @@
+# netboot toolkit: kernels that boot over the network, the servers they
+# boot from, and the harness that proves it.  `make help` lists the targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOP := $(abspath .)
+BUILD := $(TOP)/build
+BIN := $(BUILD)/bin
+LOGS := $(BUILD)/logs
+
+# Kernel source: Debian's linux-source-6.1, extracted once into a cache
+# outside the repository and never configured in place (all builds use O=).
+NETBOOT_CACHE ?= $(HOME)/.cache/netboot-toolkit
+export NETBOOT_CACHE
+DEFAULT_KSRC := $(NETBOOT_CACHE)/src/linux-source-6.1
+KSRC ?= $(DEFAULT_KSRC)
+override KSRC := $(abspath $(KSRC))
+
+# Kernel variants: a base target plus fragments from kernel/configs/, in order.
+VARIANT ?= netboot
+VARIANTS := netboot
+netboot_BASE := tinyconfig
+netboot_FRAGMENTS := qemu-x86_64 netboot nic-virtio nic-e1000 nic-e100 monolithic
+
+ifeq ($(filter $(VARIANT),$(VARIANTS)),)
+$(error unknown VARIANT '$(VARIANT)'; known: $(VARIANTS))
+endif
+
+# One build directory per kernel tree and variant.
+KTREE := $(notdir $(KSRC))
+KOUT := $(BUILD)/kernel/$(KTREE)/$(VARIANT)
+KCONFIG := $(KOUT)/.config
+KIMAGE := $(KOUT)/arch/x86/boot/bzImage
+FRAGMENT_FILES := $(foreach f,$($(VARIANT)_FRAGMENTS),kernel/configs/$(f).config)
+
+# C: warnings are errors everywhere; test builds add ASan and UBSan.
+CC ?= cc
+CSTD := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+VBOOT_CONSOLE_SRC := userspace/vboot-console/main.c userspace/vboot-console/watch.c
+VBOOT_CONSOLE_HDR := userspace/vboot-console/watch.h
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# Extra options for `make boot`, e.g. BOOT_ARGS="--proto bootp --nic e1000".
+BOOT_ARGS ?=
+
+.PHONY: help deps kernel-src netboot_defconfig defconfig kernel boot check \
+	check-quick programs install uninstall clean distclean variants \
+	print-kernel bench-boot
+
+help:
+	@echo "netboot toolkit"
+	@echo
+	@echo "  make boot               the main job: build what is missing, network-boot a"
+	@echo "                          QEMU node onto an NFS root (a shell on a terminal)"
+	@echo "  make check              all tests: unit tests and the boot matrix"
+	@echo "  make check-quick        tests that need no kernel build and no VM"
+	@echo "  make deps               install the Debian packages the project needs"
+	@echo "  make kernel-src         extract the default kernel tree (or use KSRC=...)"
+	@echo "  make netboot_defconfig  write the monolithic netboot kernel's .config"
+	@echo "  make kernel             build that kernel (VARIANT=$(VARIANT))"
+	@echo "  make programs           build the C programs into build/bin/"
+	@echo "  make bench-boot         boot-time benchmark (bench/boot)"
+	@echo "  make install            install vboot and friends under PREFIX=$(PREFIX)"
+	@echo "  make variants           list kernel variants"
+	@echo
+	@echo "  KSRC=$(KSRC)"
+	@echo "  kernel: $(KIMAGE)"
+
+# ------------------------------------------------------------------ deps
+# deps.sh is a no-op (one dpkg-query) when everything is installed, so
+# every target that needs packages simply calls it.
+deps:
+	@scripts/deps.sh
+
+# ------------------------------------------------------------------ kernel
+kernel-src: deps
+	@if [ "$(KSRC)" = "$(DEFAULT_KSRC)" ]; then \
+		$(MAKE) -s --no-print-directory $(DEFAULT_KSRC)/Makefile; \
+	elif [ ! -f "$(KSRC)/Makefile" ] || [ ! -f "$(KSRC)/scripts/kconfig/merge_config.sh" ]; then \
+		echo "KSRC=$(KSRC) is not a kernel source tree" >&2; exit 1; \
+	fi
+	@echo "kernel-src: $(KSRC) ($$($(MAKE) -s --no-print-directory -C $(KSRC) kernelversion 2>/dev/null))"
+
+$(DEFAULT_KSRC)/Makefile:
+	@echo "kernel-src: extracting /usr/src/linux-source-6.1.tar.xz into $(dir $(DEFAULT_KSRC))"
+	@test -f /usr/src/linux-source-6.1.tar.xz || { echo "linux-source-6.1 is not installed: run make deps" >&2; exit 1; }
+	@mkdir -p $(dir $(DEFAULT_KSRC))
+	@rm -rf $(DEFAULT_KSRC).tmp && mkdir -p $(DEFAULT_KSRC).tmp
+	@tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(DEFAULT_KSRC).tmp
+	@rm -rf $(DEFAULT_KSRC) && mv $(DEFAULT_KSRC).tmp/linux-source-6.1 $(DEFAULT_KSRC) && rmdir $(DEFAULT_KSRC).tmp
+
+variants:
+	@$(foreach v,$(VARIANTS),echo "$(v): $($(v)_BASE) + $($(v)_FRAGMENTS)";)
+
+print-kernel:
+	@echo $(KIMAGE)
+
+netboot_defconfig: VARIANT := netboot
+netboot_defconfig: defconfig
+
+# Always re-merge when asked by name; the .config is only replaced (and the
+# kernel only rebuilt) when the result changes.
+defconfig: kernel-src
+	@scripts/mkconfig.sh $(KSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+
+$(KCONFIG): $(FRAGMENT_FILES) scripts/mkconfig.sh scripts/kconfig-verify.sh | kernel-src
+	@scripts/mkconfig.sh $(KSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+
+$(KIMAGE): $(KCONFIG)
+	@scripts/kbuild.sh $(KSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
+	@touch $@
+
+kernel: $(KCONFIG)
+	@scripts/kbuild.sh $(KSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
+	@echo "kernel: $(KIMAGE) ($$(stat -c %s $(KIMAGE)) bytes)"
+
+# ------------------------------------------------------------------ programs
+programs: $(BIN)/vboot-console
+
+$(BIN)/vboot-console: $(VBOOT_CONSOLE_SRC) $(VBOOT_CONSOLE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) -o $@ $(VBOOT_CONSOLE_SRC)
+
+# Sanitizer builds used by the tests.
+$(BUILD)/t/vboot-console: $(VBOOT_CONSOLE_SRC) $(VBOOT_CONSOLE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(VBOOT_CONSOLE_SRC)
+
+$(BUILD)/t/test_watch: tests/unit/test_watch.c tests/unit/tap.h userspace/vboot-console/watch.c $(VBOOT_CONSOLE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ tests/unit/test_watch.c userspace/vboot-console/watch.c
+
+# ------------------------------------------------------------------ boot
+# From a terminal: an interactive node shell.  Otherwise: a pass/fail check.
+boot: deps $(BIN)/vboot-console $(KIMAGE)
+	@if [ -t 0 ] && [ -t 1 ]; then \
+		tests/virtme/vboot --kernel $(KIMAGE) --interactive --log $(LOGS)/boot $(BOOT_ARGS); \
+	else \
+		tests/virtme/vboot --kernel $(KIMAGE) --log $(LOGS)/boot $(BOOT_ARGS); \
+	fi
+
+bench-boot: deps $(BIN)/vboot-console $(KIMAGE)
+	@bench/boot --kernel $(KIMAGE)
+
+# ------------------------------------------------------------------ tests
+UNIT_BINARIES := $(BUILD)/t/test_watch $(BUILD)/t/vboot-console $(BIN)/vboot-console
+
+check-quick: deps kernel-src $(UNIT_BINARIES)
+	@tests/run-tests.sh quick
+
+check: deps kernel-src $(UNIT_BINARIES) $(KIMAGE)
+	@tests/run-tests.sh full
+
+# ------------------------------------------------------------------ install
+install: $(BIN)/vboot-console
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 tests/virtme/vboot $(BIN)/vboot-console $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 tests/virtme/lib/*.sh $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/
+	chmod 755 $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/mkroot-busybox.sh
+	install -m 644 tests/virtme/vboot.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/vboot $(DESTDIR)$(PREFIX)/bin/vboot-console \
+		$(DESTDIR)$(PREFIX)/share/man/man1/vboot.1
+	rm -rf $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot
+
+clean:
+	rm -rf $(BUILD)/bin $(BUILD)/t $(BUILD)/vboot $(LOGS)
+
+# Also drops the kernel builds (the ccache and extracted tree stay).
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# kbuild.sh KSRC OUTDIR LOG [TARGET...]
+#
+# Build a kernel out of tree (O=OUTDIR) with ccache when present.  The full
+# make output goes to LOG; the terminal gets a progress line every 250
+# compiled objects and a one-line summary at the end.
+set -euo pipefail
+
+if [ $# -lt 3 ]; then
+	echo "usage: kbuild.sh KSRC OUTDIR LOG [TARGET...]" >&2
+	exit 2
+fi
+ksrc=$1 outdir=$2 log=$3
+shift 3
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(bzImage)
+
+cc=gcc
+if command -v ccache >/dev/null 2>&1; then
+	cc="ccache gcc"
+	export CCACHE_DIR=${CCACHE_DIR:-${NETBOOT_CACHE:-$HOME/.cache/netboot-toolkit}/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+	# Stable build identity keeps ccache hits across rebuilds of one variant.
+	export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2026-01-01}
+	export KBUILD_BUILD_USER=${KBUILD_BUILD_USER:-netboot} KBUILD_BUILD_HOST=${KBUILD_BUILD_HOST:-toolkit}
+fi
+jobs=${JOBS:-$(nproc)}
+mkdir -p "$(dirname "$log")"
+start=$(date +%s)
+echo "kbuild: building ${targets[*]} in $outdir (-j$jobs, CC='$cc', log: $log)"
+
+set +e
+make -C "$ksrc" O="$outdir" ARCH=x86_64 CC="$cc" -j"$jobs" "${targets[@]}" 2>&1 |
+	tee "$log" |
+	awk '/^  CC /{ n++; if (n % 250 == 0) { printf "kbuild:   %d objects compiled\n", n; fflush() } }
+	     END { printf "kbuild:   %d objects compiled in total\n", n }'
+rc=${PIPESTATUS[0]}
+set -e
+secs=$(($(date +%s) - start))
+if [ "$rc" -ne 0 ]; then
+	echo "kbuild: FAILED after ${secs}s; last lines of $log:" >&2
+	tail -n 25 "$log" >&2
+	exit 1
+fi
+echo "kbuild: ok in ${secs}s"

@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# bootserver.sh - the reference boot servers: dnsmasq for DHCP, BOOTP and
+# TFTP, rarpd for RARP.  Each runs in the foreground of the run's PID
+# namespace with its configuration and logs in the run directory.
+
+# vb_dnsmasq_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE]
+# ROOTPATH goes out as option 17 (empty: none); with TFTPDIR, dnsmasq also
+# serves TFTP from it and names BOOTFILE for PXE.
+vb_dnsmasq_start() {
+	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-}
+	local args=(
+		--keep-in-foreground --conf-file=/dev/null --port=0
+		--user=root --group=root
+		--interface="$VB_BRIDGE" --bind-interfaces
+		--pid-file="$run/dnsmasq.pid" --dhcp-leasefile="$run/dnsmasq.leases"
+		--log-facility="$run/dnsmasq.log" --log-dhcp
+		--dhcp-authoritative
+		--dhcp-range="$VB_POOL_START,$VB_POOL_END,$VB_NETMASK,1h"
+		--dhcp-host="$mac,$VB_NODE_IP,vboot-node"
+		--dhcp-option=option:router,"$VB_SERVER_IP"
+	)
+	[ -n "$rootpath" ] && args+=(--dhcp-option=option:root-path,"$rootpath")
+	[ -n "$tftp" ] && args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
+	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
+	VB_PIDS+=($!)
+	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||
+		{ cat "$run/dnsmasq.out" >&2; vb_setup_error "dnsmasq did not start (log: $run/dnsmasq.log)"; }
+}
+
+# vb_rarpd_start RUNDIR MAC: answer RARP for MAC with the node address.
+# rarpd reads only /etc/ethers and /etc/hosts; the run's mount namespace
+# overlays /etc, so the host's files are never touched.
+vb_rarpd_start() {
+	local run=$1 mac=$2
+	mkdir -p "$run/etc-upper" "$run/etc-work"
+	mount -t overlay overlay \
+		-o "lowerdir=/etc,upperdir=$run/etc-upper,workdir=$run/etc-work" /etc ||
+		vb_setup_error "cannot overlay /etc for rarpd (overlayfs missing?)"
+	printf '%s vboot-node\n' "$mac" >/etc/ethers
+	printf '127.0.0.1 localhost\n%s vboot-node\n%s vboot-server\n' \
+		"$VB_NODE_IP" "$VB_SERVER_IP" >/etc/hosts
+	# -e: answer without a boot image in /tftpboot; -d: stay in the foreground.
+	rarpd -e -d "$VB_BRIDGE" >"$run/rarpd.log" 2>&1 &
+	VB_PIDS+=($!)
+	sleep 0.2
+	kill -0 "$!" 2>/dev/null || { cat "$run/rarpd.log" >&2; vb_setup_error "rarpd did not start"; }
+}

@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# nfs.sh - rpcbind and nfs-ganesha (the host kernel has no nfsd), private to
+# the run.  NFSv3 mounts find mountd through rpcbind; NFSv4 uses the pseudo
+# path, which we make equal to the real path so one path works for both.
+
+# vb_nfs_start RUNDIR EXPORT_DIR: start both servers; logs in RUNDIR.
+vb_nfs_start() {
+	local run=$1 export_dir=$2 conf=$1/ganesha.conf
+
+	mkdir -p /run/rpcbind "$run/ganesha-recovery"
+	rpcbind -f -w >"$run/rpcbind.log" 2>&1 &
+	VB_PIDS+=($!)
+	vb_wait_for 5 "rpcbind" test -S /run/rpcbind.sock ||
+		vb_setup_error "rpcbind did not start (log: $run/rpcbind.log)"
+
+	cat >"$conf" <<CONF
+# Written by vboot for one run; see ganesha-config(8).
+NFS_CORE_PARAM {
+	Protocols = 3, 4;
+	NFS_Port = 2049;
+	MNT_Port = 20048;
+	Enable_NLM = false;
+	Enable_RQUOTA = false;
+	Bind_addr = $VB_SERVER_IP;
+}
+NFSV4 {
+	RecoveryBackend = fs;
+	RecoveryRoot = "$run/ganesha-recovery";
+	# A fresh server has no clients to wait for.
+	Graceless = true;
+}
+EXPORT {
+	Export_Id = 1;
+	Path = "$export_dir";
+	Pseudo = "$export_dir";
+	Access_Type = RW;
+	Squash = No_Root_Squash;
+	Transports = TCP;
+	Protocols = 3, 4;
+	SecType = sys;
+	FSAL { Name = VFS; }
+}
+LOG { Default_Log_Level = EVENT; }
+CONF
+	ganesha.nfsd -F -f "$conf" -L "$run/ganesha.log" -p "$run/ganesha.pid" \
+		>"$run/ganesha.out" 2>&1 &
+	VB_PIDS+=($!)
+	vb_wait_for 30 "nfs-ganesha" grep -q "NFS SERVER INITIALIZED" "$run/ganesha.log" ||
+		{ tail -n 5 "$run/ganesha.log" >&2 2>/dev/null
+		  vb_setup_error "nfs-ganesha did not start (log: $run/ganesha.log)"; }
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * watch.c - console patterns, verdicts and the boot timeline.
+ */
+#include "watch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct event_pattern {
+	enum watch_event ev;
+	const char *needle;
+};
+
+/* First occurrence of any needle stamps its event. */
+static const struct event_pattern event_patterns[] = {
+	{ EV_FIRMWARE, "SeaBIOS (version" },
+	{ EV_IPXE, "iPXE (http" },
+	{ EV_IPXE, "iPXE (https" },
+	{ EV_PXELINUX, "PXELINUX " },
+	{ EV_KERNEL, "Linux version " },
+	{ EV_IPCONFIG_SEND, "Sending DHCP requests" },
+	{ EV_IPCONFIG_SEND, "Sending BOOTP requests" },
+	{ EV_IPCONFIG_SEND, "Sending RARP requests" },
+	{ EV_IPCONFIG_SEND, "Sending DHCP and RARP requests" },
+	{ EV_IPCONFIG_SEND, "Sending BOOTP and RARP requests" },
+	{ EV_IPCONFIG_DONE, "IP-Config: Complete" },
+	{ EV_ROOT_MOUNTED, "VFS: Mounted root" },
+	{ EV_INIT, " as init process" },
+};
+
+/*
+ * Lines that end a boot as failed.  Order does not matter: the first
+ * matching line wins, and its text becomes the reason.  "VFS: Unable to
+ * mount root fs via NFS" precedes the panic, so the reason names NFS.
+ */
+static const char *const fatal_needles[] = {
+	"Kernel panic - not syncing",
+	"VFS: Unable to mount root fs",
+	"Oops: ",
+	"BUG: ",
+	"kernel BUG at",
+	"general protection fault",
+	"Unable to handle kernel",
+};
+
+static const char *const event_names[EV_COUNT] = {
+	[EV_FIRMWARE] = "firmware",
+	[EV_IPXE] = "ipxe",
+	[EV_PXELINUX] = "pxelinux",
+	[EV_KERNEL] = "kernel",
+	[EV_IPCONFIG_SEND] = "ipconfig-request",
+	[EV_IPCONFIG_DONE] = "ipconfig-complete",
+	[EV_ROOT_MOUNTED] = "root-mounted",
+	[EV_INIT] = "init",
+	[EV_MARKER] = "marker",
+};
+
+const char *watch_event_name(enum watch_event ev)
+{
+	if ((int)ev < 0 || ev >= EV_COUNT)
+		return "?";
+	return event_names[ev];
+}
+
+const char *watch_verdict_name(enum watch_verdict v)
+{
+	switch (v) {
+	case WATCH_PASS:
+		return "pass";
+	case WATCH_FAIL:
+		return "fail";
+	case WATCH_RUNNING:
+		break;
+	}
+	return "running";
+}
+
+static bool marker_char_ok(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+bool watch_init(struct watch *w, const char *marker)
+{
+	size_t len = strlen(marker);
+
+	memset(w, 0, sizeof(*w));
+	if (len == 0 || len >= sizeof(w->marker))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!marker_char_ok(marker[i]))
+			return false;
+	memcpy(w->marker, marker, len + 1);
+	for (int i = 0; i < EV_COUNT; i++)
+		w->events[i].guest_s = -1;
+	return true;
+}
+
+void watch_clean_line(const char *line, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (outsz == 0)
+		return;
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+		if (*p == 0x1b) {
+			/* CSI: ESC [ params final(0x40..0x7e); else ESC + one char */
+			if (p[1] == '[') {
+				p += 2;
+				while (*p && !(*p >= 0x40 && *p <= 0x7e))
+					p++;
+			} else if (p[1]) {
+				p++;
+			}
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p < 0x20 && *p != '\t')
+			continue;
+		if (*p == 0x7f)
+			continue;
+		if (o + 1 >= outsz)
+			break;
+		out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+}
+
+/* "[    1.234567] text" -> 1.234567; -1 when the line has no timestamp. */
+static double guest_timestamp(const char *line)
+{
+	const char *p = line;
+	char *end;
+	double t;
+
+	if (*p != '[')
+		return -1;
+	p++;
+	while (*p == ' ')
+		p++;
+	t = strtod(p, &end);
+	if (end == p || *end != ']')
+		return -1;
+	return t;
+}
+
+static void stamp(struct watch *w, enum watch_event ev, long host_ms,
+		  double guest_s)
+{
+	struct watch_stamp *s = &w->events[ev];
+
+	if (s->seen)
+		return;
+	s->seen = true;
+	s->host_ms = host_ms;
+	s->guest_s = guest_s;
+}
+
+static void decide(struct watch *w, enum watch_verdict v, const char *why)
+{
+	if (w->verdict != WATCH_RUNNING)
+		return;
+	w->verdict = v;
+	snprintf(w->reason, sizeof(w->reason), "%s", why);
+}
+
+/* The marker must be followed by end of line or whitespace, not a longer token. */
+static bool has_marker(const struct watch *w, const char *line)
+{
+	const char *p = strstr(line, WATCH_MARKER_PREFIX);
+	size_t len = strlen(w->marker);
+
+	while (p) {
+		const char *tok = p + strlen(WATCH_MARKER_PREFIX);
+
+		if (strncmp(tok, w->marker, len) == 0 &&
+		    (tok[len] == '\0' || tok[len] == ' ' || tok[len] == '\t'))
+			return true;
+		p = strstr(tok, WATCH_MARKER_PREFIX);
+	}
+	return false;
+}
+
+enum watch_verdict watch_line(struct watch *w, const char *raw, long host_ms)
+{
+	char line[1024];
+	double guest_s;
+
+	watch_clean_line(raw, line, sizeof(line));
+	guest_s = guest_timestamp(line);
+
+	for (size_t i = 0; i < sizeof(event_patterns) / sizeof(event_patterns[0]); i++)
+		if (strstr(line, event_patterns[i].needle))
+			stamp(w, event_patterns[i].ev, host_ms, guest_s);
+
+	if (has_marker(w, line)) {
+		stamp(w, EV_MARKER, host_ms, guest_s);
+		decide(w, WATCH_PASS, "init marker seen");
+		return w->verdict;
+	}
+	for (size_t i = 0; i < sizeof(fatal_needles) / sizeof(fatal_needles[0]); i++) {
+		const char *hit = strstr(line, fatal_needles[i]);
+
+		if (hit) {
+			decide(w, WATCH_FAIL, hit);
+			break;
+		}
+	}
+	return w->verdict;
+}
