@@ -135,6 +135,14 @@ static void test_pxe_chain_events(void)
 	TAP_OK(w.events[EV_IPXE].host_ms == 100, "iPXE seen after CR");
 	TAP_OK(w.events[EV_PXELINUX].host_ms == 200, "PXELINUX seen");
 	TAP_OK(w.events[EV_KERNEL].host_ms == 300, "kernel after the chain");
+	watch_init(&w, "x");
+	watch_line(&w, "Booting from ROM..\x1b" "c\x1b[?7l\x1b[2J[    0.250000] Linux version 6.1.192", 7);
+	TAP_OK(w.events[EV_KERNEL].guest_s == 0.25,
+	       "guest time found after firmware text on the same line");
+	watch_init(&w, "x");
+	watch_line(&w, "[abc] Linux version [ 1.5 x]", 7);
+	TAP_OK(w.events[EV_KERNEL].seen && w.events[EV_KERNEL].guest_s < 0,
+	       "bracketed text that is no timestamp is ignored");
 }
 
 static void test_marker_validation(void)

@@ -18,6 +18,8 @@ static const struct event_pattern event_patterns[] = {
 	{ EV_FIRMWARE, "SeaBIOS (version" },
 	{ EV_IPXE, "iPXE (http" },
 	{ EV_IPXE, "iPXE (https" },
+	/* The line completes only when iPXE has its address. */
+	{ EV_IPXE_CONFIGURED, "Configuring (net" },
 	{ EV_PXELINUX, "PXELINUX " },
 	{ EV_KERNEL, "Linux version " },
 	{ EV_IPCONFIG_SEND, "Sending DHCP requests" },
@@ -48,6 +50,7 @@ static const char *const fatal_needles[] = {
 static const char *const event_names[EV_COUNT] = {
 	[EV_FIRMWARE] = "firmware",
 	[EV_IPXE] = "ipxe",
+	[EV_IPXE_CONFIGURED] = "ipxe-configured",
 	[EV_PXELINUX] = "pxelinux",
 	[EV_KERNEL] = "kernel",
 	[EV_IPCONFIG_SEND] = "ipconfig-request",
@@ -130,22 +133,27 @@ void watch_clean_line(const char *line, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
-/* "[    1.234567] text" -> 1.234567; -1 when the line has no timestamp. */
+/*
+ * "[    1.234567] text" -> 1.234567; -1 when the line has no timestamp.
+ * The prefix may follow firmware output on the same line (SeaBIOS prints
+ * "Booting from ROM..." without a newline before the kernel's first line).
+ */
 static double guest_timestamp(const char *line)
 {
-	const char *p = line;
-	char *end;
-	double t;
+	for (const char *p = strchr(line, '['); p; p = strchr(p + 1, '[')) {
+		const char *q = p + 1;
+		char *end;
+		double t;
 
-	if (*p != '[')
-		return -1;
-	p++;
-	while (*p == ' ')
-		p++;
-	t = strtod(p, &end);
-	if (end == p || *end != ']')
-		return -1;
-	return t;
+		while (*q == ' ')
+			q++;
+		if (*q < '0' || *q > '9')
+			continue;
+		t = strtod(q, &end);
+		if (end != q && *end == ']' && t >= 0)
+			return t;
+	}
+	return -1;
 }
 
 static void stamp(struct watch *w, enum watch_event ev, long host_ms,

@@ -21,6 +21,7 @@ enum watch_verdict {
 enum watch_event {
 	EV_FIRMWARE,		/* SeaBIOS banner */
 	EV_IPXE,		/* iPXE banner */
+	EV_IPXE_CONFIGURED,	/* iPXE finished "Configuring (net0 ...)" */
 	EV_PXELINUX,		/* PXELINUX banner */
 	EV_KERNEL,		/* "Linux version" */
 	EV_IPCONFIG_SEND,	/* "Sending DHCP/BOOTP/RARP requests" */

@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # nfs.sh - rpcbind and nfs-ganesha (the host kernel has no nfsd), private to
-# the run.  NFSv3 mounts find mountd through rpcbind; NFSv4 uses the pseudo
-# path, which we make equal to the real path so one path works for both.
+# the run.  NFSv3 mounts find mountd through rpcbind.  The node mounts the
+# export by its pseudo path for NFSv3 and NFSv4 alike (Mount_Path_Pseudo),
+# so the path it sees is short and conventional (/tftpboot/<ip>, the
+# kernel's own default shape) whatever directory holds the root on the host:
+# BOOTP has only 64 bytes of options, too few for a long host path.
 
-# vb_nfs_start RUNDIR EXPORT_DIR: start both servers; logs in RUNDIR.
+# vb_nfs_start RUNDIR EXPORT_DIR PSEUDO_PATH: start both servers; logs in RUNDIR.
 vb_nfs_start() {
-	local run=$1 export_dir=$2 conf=$1/ganesha.conf
+	local run=$1 export_dir=$2 pseudo=$3 conf=$1/ganesha.conf
 
 	mkdir -p /run/rpcbind "$run/ganesha-recovery"
 	rpcbind -f -w >"$run/rpcbind.log" 2>&1 &
@@ -22,6 +25,7 @@ NFS_CORE_PARAM {
 	Enable_NLM = false;
 	Enable_RQUOTA = false;
 	Bind_addr = $VB_SERVER_IP;
+	Mount_Path_Pseudo = true;
 }
 NFSV4 {
 	RecoveryBackend = fs;
@@ -32,7 +36,7 @@ NFSV4 {
 EXPORT {
 	Export_Id = 1;
 	Path = "$export_dir";
-	Pseudo = "$export_dir";
+	Pseudo = "$pseudo";
 	Access_Type = RW;
 	Squash = No_Root_Squash;
 	Transports = TCP;
