@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -183,21 +184,43 @@ static pid_t spawn(char **argv, int *out_fd)
 	return pid;
 }
 
-/* SIGTERM the node's group, then SIGKILL whatever is left after 2 s. */
+/* Reap every child that has already exited; remember the node's status. */
+static bool reap(pid_t node, int *node_status)
+{
+	for (;;) {
+		int status;
+		pid_t r = waitpid(-1, &status, WNOHANG);
+
+		if (r == node)
+			*node_status = status;
+		if (r > 0)
+			continue;
+		return r < 0 && errno == ECHILD;	/* true: nothing left */
+	}
+}
+
+/*
+ * SIGTERM the node's process group, SIGKILL it after 2 s.  We are a child
+ * subreaper, so the node's orphans are our children too: wait (bounded)
+ * until none is left, and reap them, rather than leave zombies behind.
+ */
 static int stop_node(pid_t pid)
 {
+	const struct timespec tick = { .tv_nsec = 10000000 };
 	int status = 0;
 
 	kill(-pid, SIGTERM);
 	for (int i = 0; i < 200; i++) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid || (r < 0 && errno == ECHILD))
+		if (reap(pid, &status))
 			return status;
-		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+		nanosleep(&tick, NULL);
 	}
 	kill(-pid, SIGKILL);
-	waitpid(pid, &status, 0);
+	for (int i = 0; i < 200; i++) {
+		if (reap(pid, &status))
+			break;
+		nanosleep(&tick, NULL);
+	}
 	return status;
 }
 
@@ -366,6 +389,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+
+	/* Orphans of the node become our children, so none can outlive us. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
 	s.start_ms = now_ms();
 	pid = spawn(opt.argv, &fd);

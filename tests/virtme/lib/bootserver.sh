@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2054 # commas inside dnsmasq arguments are meant
 # bootserver.sh - the reference boot servers: dnsmasq for DHCP, BOOTP and
 # TFTP, rarpd for RARP.  Each runs in the foreground of the run's PID
 # namespace with its configuration and logs in the run directory.

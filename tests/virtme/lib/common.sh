@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # common.sh - messages, exit codes and small waits shared by the harness.
 
+# shellcheck disable=SC2034 # the exit codes are for every harness script
 # Exit codes of vboot (documented in vboot --help and vboot.1).
 readonly VB_EXIT_PASS=0 VB_EXIT_FAIL=1 VB_EXIT_TIMEOUT=2 VB_EXIT_USAGE=3 VB_EXIT_SETUP=4
 

@@ -4,6 +4,7 @@
 # server address and the node's tap device.  Nothing here is visible to the
 # host, and all of it disappears with the namespace.
 
+# shellcheck disable=SC2034 # addresses used by the other harness modules
 VB_SERVER_IP=192.0.2.1
 VB_NODE_IP=192.0.2.10
 VB_NETMASK=255.255.255.0

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# run-tests.sh quick|full
+#
+# Runs every test suite (each an executable that prints TAP), shows each
+# suite's result lines, and ends with the one line CI reads:
+#   N passed, N failed, N skipped
+# quick: suites that need no kernel build and no VM (make check-quick).
+# full:  quick plus the boot matrix and the harness tests (make check).
+set -uo pipefail
+
+mode=${1:-quick}
+top=$(cd "$(dirname "$0")/.." && pwd)
+logdir=$top/build/logs/tests
+mkdir -p "$logdir"
+
+quick_suites=(
+	"watch:$top/build/t/test_watch"
+	"vboot-console:$top/tests/unit/test_vboot_console.sh"
+	"kconfig-verify:$top/tests/unit/test_kconfig_verify.sh"
+	"fragments:$top/tests/unit/test_fragments.sh"
+	"netboot-defconfig:$top/tests/unit/test_netboot_defconfig.sh"
+	"mkroot-busybox:$top/tests/unit/test_mkroot_busybox.sh"
+	"vboot-cli:$top/tests/unit/test_vboot_cli.sh"
+	"static-analysis:$top/tests/unit/test_static_analysis.sh"
+)
+full_suites=(
+	"boot-matrix:$top/tests/virtme/matrix"
+	"harness:$top/tests/virtme/test_harness.sh"
+)
+
+case $mode in
+quick) suites=("${quick_suites[@]}") ;;
+full) suites=("${quick_suites[@]}" "${full_suites[@]}") ;;
+*) echo "usage: run-tests.sh quick|full" >&2; exit 2 ;;
+esac
+
+passed=0 failed=0 skipped=0
+for entry in "${suites[@]}"; do
+	name=${entry%%:*} cmd=${entry#*:}
+	log=$logdir/$name.tap
+	echo "# suite $name"
+	start=$(date +%s)
+	"$cmd" >"$log" 2>"$logdir/$name.stderr"
+	rc=$?
+	p=0 f=0 s=0 planned=
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"* | "ok "*"# skip"*) s=$((s + 1)); echo "  $line" ;;
+		"ok "*) p=$((p + 1)); echo "  $line" ;;
+		"not ok "*) f=$((f + 1)); echo "  $line" ;;
+		"1.."*) planned=${line#1..}; planned=${planned%% *} ;;
+		"#"*) [ "$f" -gt 0 ] && echo "  $line" ;;
+		esac
+	done <"$log"
+	total=$((p + f + s))
+	# A suite that crashed, or ran fewer tests than it planned, fails once more.
+	if [ -z "$planned" ] || [ "$planned" != "$total" ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+		echo "  not ok - suite $name ended badly (exit $rc, plan '${planned:-none}', ran $total); see $logdir/$name.stderr"
+		tail -n 5 "$logdir/$name.stderr" | sed 's/^/  # /'
+		f=$((f + 1))
+	fi
+	echo "# suite $name: $p passed, $f failed, $s skipped ($(($(date +%s) - start))s)"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# vboot's command line: help, and usage errors (exit 3) that say what is wrong.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+VB=$TAP_TOP/tests/virtme/vboot
+
+expect_status 0 "--help exits 0" "$VB" --help
+contains "$OUT" "Exit status:" "--help documents exit codes"
+contains "$OUT" "--proto P" "--help documents --proto"
+
+expect_status 3 "unknown option" "$VB" --frobnicate
+contains "$OUT" "unknown option '--frobnicate'" "unknown option named"
+expect_status 3 "bad --proto value" "$VB" --proto dhcpv6
+contains "$OUT" "bad value 'dhcpv6' for --proto (one of: dhcp bootp rarp static)" "valid values listed"
+expect_status 3 "option without its argument" "$VB" --kernel
+expect_status 3 "--timeout 0" "$VB" --timeout 0
+expect_status 3 "--timeout not a number" "$VB" --timeout 5s
+expect_status 3 "--memory too small" "$VB" --memory 8
+expect_status 3 "relative --nfs-path" "$VB" --nfs-path tftpboot/x
+expect_status 3 "dnsmasq cannot do RARP" "$VB" --proto rarp --server dnsmasq
+contains "$OUT" "dnsmasq does not speak RARP" "RARP mismatch explained"
+expect_status 3 "rarpd cannot do DHCP" "$VB" --proto dhcp --server rarpd
+expect_status 3 "PXE on virtio is refused with the reason" "$VB" --boot pxe --nic virtio
+contains "$OUT" "SeaBIOS does not try the network on virtio-net" "PXE/virtio reason given"
+expect_status 3 "a missing kernel file" "$VB" --kernel /nonexistent/bzImage
+contains "$OUT" "/nonexistent/bzImage: no such file" "missing kernel named"
+expect_status 3 "an unknown variant" "$VB" --variant no-such-variant
+expect_status 3 "--append may not forge the marker" "$VB" --append vboot.marker=x
+
+tap_done
