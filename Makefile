@@ -40,9 +40,6 @@ CSTD := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonlitera
 CFLAGS ?= -O2 -g
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-VBOOT_CONSOLE_SRC := userspace/vboot-console/main.c userspace/vboot-console/watch.c
-VBOOT_CONSOLE_HDR := userspace/vboot-console/watch.h
-
 PREFIX ?= /usr/local
 DESTDIR ?=
 
@@ -85,7 +82,8 @@ kernel-src: deps
 	elif [ ! -f "$(KSRC)/Makefile" ] || [ ! -f "$(KSRC)/scripts/kconfig/merge_config.sh" ]; then \
 		echo "KSRC=$(KSRC) is not a kernel source tree" >&2; exit 1; \
 	fi
-	@echo "kernel-src: $(KSRC) ($$($(MAKE) -s --no-print-directory -C $(KSRC) kernelversion 2>/dev/null))"
+	@echo "kernel-src: $(KSRC) ($$(awk -F' = ' '$$1 == "VERSION" { v = $$2 } $$1 == "PATCHLEVEL" { p = $$2 } \
+		$$1 == "SUBLEVEL" { s = $$2; print v "." p "." s; exit }' $(KSRC)/Makefile))"
 
 $(DEFAULT_KSRC)/Makefile:
 	@echo "kernel-src: extracting /usr/src/linux-source-6.1.tar.xz into $(dir $(DEFAULT_KSRC))"
@@ -121,20 +119,13 @@ kernel: $(KCONFIG)
 	@echo "kernel: $(KIMAGE) ($$(stat -c %s $(KIMAGE)) bytes)"
 
 # ------------------------------------------------------------------ programs
-programs: $(BIN)/vboot-console
+# Each C program has a build.mk next to its sources; it adds its binary to
+# PROGRAMS and its test binaries (sanitizer builds, build/t/) to UNIT_BINARIES.
+PROGRAMS :=
+UNIT_BINARIES :=
+include $(sort $(wildcard userspace/*/build.mk))
 
-$(BIN)/vboot-console: $(VBOOT_CONSOLE_SRC) $(VBOOT_CONSOLE_HDR)
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(CFLAGS) -o $@ $(VBOOT_CONSOLE_SRC)
-
-# Sanitizer builds used by the tests.
-$(BUILD)/t/vboot-console: $(VBOOT_CONSOLE_SRC) $(VBOOT_CONSOLE_HDR)
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(VBOOT_CONSOLE_SRC)
-
-$(BUILD)/t/test_watch: tests/unit/test_watch.c tests/unit/tap.h userspace/vboot-console/watch.c $(VBOOT_CONSOLE_HDR)
-	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ tests/unit/test_watch.c userspace/vboot-console/watch.c
+programs: $(PROGRAMS)
 
 # ------------------------------------------------------------------ boot
 # From a terminal: an interactive node shell.  Otherwise: a pass/fail check.
@@ -149,12 +140,10 @@ bench-boot: deps $(BIN)/vboot-console $(KIMAGE)
 	@bench/boot --kernel $(KIMAGE)
 
 # ------------------------------------------------------------------ tests
-UNIT_BINARIES := $(BUILD)/t/test_watch $(BUILD)/t/vboot-console $(BIN)/vboot-console
-
-check-quick: deps kernel-src $(UNIT_BINARIES)
+check-quick: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES)
 	@tests/run-tests.sh quick
 
-check: deps kernel-src $(UNIT_BINARIES) $(KIMAGE)
+check: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES) $(KIMAGE)
 	@tests/run-tests.sh full
 
 # ------------------------------------------------------------------ install

@@ -13,20 +13,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$top/build/logs/tests
 mkdir -p "$logdir"
 
-quick_suites=(
-	"watch:$top/build/t/test_watch"
-	"vboot-console:$top/tests/unit/test_vboot_console.sh"
-	"kconfig-verify:$top/tests/unit/test_kconfig_verify.sh"
-	"fragments:$top/tests/unit/test_fragments.sh"
-	"netboot-defconfig:$top/tests/unit/test_netboot_defconfig.sh"
-	"mkroot-busybox:$top/tests/unit/test_mkroot_busybox.sh"
-	"vboot-cli:$top/tests/unit/test_vboot_cli.sh"
-	"static-analysis:$top/tests/unit/test_static_analysis.sh"
-)
-full_suites=(
-	"boot-matrix:$top/tests/virtme/matrix"
-	"harness:$top/tests/virtme/test_harness.sh"
-)
+# Suites are found, not listed: a component adds its tests by adding files.
+#   quick: build/t/test_*   C unit tests (sanitizer builds, made by build.mk)
+#          tests/unit/test_*.sh
+#   full:  tests/virtme/matrix and tests/virtme/test_*.sh (VMs, kernel builds)
+suite_name() { local b=${1##*/}; b=${b#test_}; echo "${b%.sh}"; }
+quick_suites=()
+for f in "$top"/build/t/test_* "$top"/tests/unit/test_*.sh; do
+	[ -x "$f" ] && quick_suites+=("$(suite_name "$f"):$f")
+done
+full_suites=("boot-matrix:$top/tests/virtme/matrix")
+for f in "$top"/tests/virtme/test_*.sh; do
+	[ -x "$f" ] && full_suites+=("$(suite_name "$f"):$f")
+done
 
 case $mode in
 quick) suites=("${quick_suites[@]}") ;;
