@@ -418,7 +418,7 @@ int main(int argc, char **argv)
 		snprintf(reason, sizeof(reason), "%s", s.watch.reason);
 		code = EXIT_BOOT_FAILED;
 	} else if (rc < 0) {
-		verdict = "fail";
+		verdict = "interrupted";
 		snprintf(reason, sizeof(reason), "interrupted by signal %d",
 			 (int)got_signal);
 		code = EXIT_BOOT_FAILED;
