@@ -17,18 +17,27 @@ DEFAULT_KSRC := $(NETBOOT_CACHE)/src/linux-source-6.1
 KSRC ?= $(DEFAULT_KSRC)
 override KSRC := $(abspath $(KSRC))
 
-# Kernel variants: a base target plus fragments from kernel/configs/, in order.
+# Kernel variants: a base target plus fragments from kernel/configs/, in
+# order.  Further variants come from kernel/variants/*.mk, each adding its
+# name to VARIANTS and setting <name>_BASE and <name>_FRAGMENTS; it may also
+# set <name>_KSRC (a different tree, e.g. a patched copy) and
+# <name>_PREPARE (a target that must be made before configuring).
 VARIANT ?= netboot
 VARIANTS := netboot
 netboot_BASE := tinyconfig
 netboot_FRAGMENTS := qemu-x86_64 netboot nic-virtio nic-e1000 nic-e100 monolithic
+include $(sort $(wildcard kernel/variants/*.mk))
 
 ifeq ($(filter $(VARIANT),$(VARIANTS)),)
 $(error unknown VARIANT '$(VARIANT)'; known: $(VARIANTS))
 endif
 
+# The tree this variant builds from (the default tree unless it says so).
+VKSRC := $(or $($(VARIANT)_KSRC),$(KSRC))
+VPREPARE := $($(VARIANT)_PREPARE)
+
 # One build directory per kernel tree and variant.
-KTREE := $(notdir $(KSRC))
+KTREE := $(notdir $(VKSRC))
 KOUT := $(BUILD)/kernel/$(KTREE)/$(VARIANT)
 KCONFIG := $(KOUT)/.config
 KIMAGE := $(KOUT)/arch/x86/boot/bzImage
@@ -48,7 +57,7 @@ BOOT_ARGS ?=
 
 .PHONY: help deps kernel-src netboot_defconfig defconfig kernel boot check \
 	check-quick programs install uninstall clean distclean variants \
-	print-kernel bench-boot
+	print-kernel bench-boot all-kernels
 
 help:
 	@echo "netboot toolkit"
@@ -96,6 +105,10 @@ $(DEFAULT_KSRC)/Makefile:
 variants:
 	@$(foreach v,$(VARIANTS),echo "$(v): $($(v)_BASE) + $($(v)_FRAGMENTS)";)
 
+# The kernel image of every variant, built once each (make check uses it).
+all-kernels:
+	@$(foreach v,$(VARIANTS),$(MAKE) -s --no-print-directory $(BUILD)/kernel/$(notdir $(or $($(v)_KSRC),$(KSRC)))/$(v)/arch/x86/boot/bzImage VARIANT=$(v) || exit 1;)
+
 print-kernel:
 	@echo $(KIMAGE)
 
@@ -104,18 +117,18 @@ netboot_defconfig: defconfig
 
 # Always re-merge when asked by name; the .config is only replaced (and the
 # kernel only rebuilt) when the result changes.
-defconfig: kernel-src
-	@scripts/mkconfig.sh $(KSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+defconfig: kernel-src $(VPREPARE)
+	@scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
 
-$(KCONFIG): $(FRAGMENT_FILES) scripts/mkconfig.sh scripts/kconfig-verify.sh | kernel-src
-	@scripts/mkconfig.sh $(KSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+$(KCONFIG): $(FRAGMENT_FILES) scripts/mkconfig.sh scripts/kconfig-verify.sh | kernel-src $(VPREPARE)
+	@scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
 
 $(KIMAGE): $(KCONFIG)
-	@scripts/kbuild.sh $(KSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
+	@scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
 	@touch $@
 
 kernel: $(KCONFIG)
-	@scripts/kbuild.sh $(KSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
+	@scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
 	@echo "kernel: $(KIMAGE) ($$(stat -c %s $(KIMAGE)) bytes)"
 
 # ------------------------------------------------------------------ programs
@@ -143,7 +156,7 @@ bench-boot: deps $(BIN)/vboot-console $(KIMAGE)
 check-quick: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES)
 	@tests/run-tests.sh quick
 
-check: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES) $(KIMAGE)
+check: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES) all-kernels
 	@tests/run-tests.sh full
 
 # ------------------------------------------------------------------ install
