@@ -1,0 +1,25 @@
+# netbootd: the boot server (RARP, BOOTP, DHCP; TFTP in part 2).
+# Included by the top Makefile.  NETBOOTD_SRC is the one list of daemon
+# sources: append new modules to it.
+
+NBD := userspace/netbootd
+# Pure codecs: no I/O, shared by the daemon, the unit tests and the fuzzers.
+NETBOOTD_CODEC_SRC := $(NBD)/rfc951.c $(NBD)/rfc2132.c $(NBD)/rfc903.c
+NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/log.c $(NETBOOTD_CODEC_SRC)
+NETBOOTD_HDR := $(wildcard $(NBD)/*.h)
+
+# libFuzzer needs clang; the harnesses run briefly in check-quick
+# (tests/unit/test_netbootd_fuzz.sh).
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+NETBOOTD_FUZZERS := $(BUILD)/t/fuzz_netbootd_rfc951 $(BUILD)/t/fuzz_netbootd_rfc903
+
+UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(NETBOOTD_FUZZERS)
+
+$(BUILD)/t/test_netbootd_codec: $(NBD)/tests/test_netbootd_codec.c $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_codec.c $(NETBOOTD_CODEC_SRC)
+
+$(BUILD)/t/fuzz_netbootd_%: $(NBD)/fuzz/fuzz_%.c $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(NETBOOTD_CODEC_SRC)
