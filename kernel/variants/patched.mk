@@ -1,0 +1,29 @@
+# The netboot kernel built from a copy of the pristine tree with the
+# kernel/ipconfig/ series applied (make patched-kernel, vboot --variant
+# patched), and the same with the series' KUnit suite built in
+# (patched-kunit: the suite runs at boot and prints KTAP on the console).
+PATCHED_KSRC := $(NETBOOT_CACHE)/src/linux-source-6.1-ipconfig
+PATCHED_STAMP := $(PATCHED_KSRC)/.netboot-series
+PATCHED_SERIES := kernel/ipconfig/series
+PATCHED_PATCHES := $(addprefix kernel/ipconfig/,$(shell sed -e 's/\#.*//' $(PATCHED_SERIES) 2>/dev/null))
+
+VARIANTS += patched patched-kunit
+patched_BASE := tinyconfig
+patched_FRAGMENTS := $(netboot_FRAGMENTS)
+patched_KSRC := $(PATCHED_KSRC)
+patched_PREPARE := $(PATCHED_STAMP)
+
+patched-kunit_BASE := tinyconfig
+patched-kunit_FRAGMENTS := $(netboot_FRAGMENTS) ipconfig-kunit
+patched-kunit_KSRC := $(PATCHED_KSRC)
+patched-kunit_PREPARE := $(PATCHED_STAMP)
+
+# (Re)apply the series whenever it or a patch in it changes.
+$(PATCHED_STAMP): $(PATCHED_SERIES) $(PATCHED_PATCHES) kernel/ipconfig/apply-series.sh | kernel-src
+	@kernel/ipconfig/apply-series.sh $(KSRC) $(PATCHED_KSRC) $(PATCHED_SERIES)
+
+.PHONY: patched-kernel patched-series
+patched-series: $(PATCHED_STAMP)
+
+patched-kernel:
+	@$(MAKE) --no-print-directory kernel VARIANT=patched
