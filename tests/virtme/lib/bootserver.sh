@@ -46,3 +46,14 @@ vb_rarpd_start() {
 	sleep 0.2
 	kill -0 "$!" 2>/dev/null || { cat "$run/rarpd.log" >&2; vb_setup_error "rarpd did not start"; }
 }
+
+# vb_cmd_server_start RUNDIR CMD: run the shell command CMD as the boot
+# server (vboot --server-cmd), e.g. a test server with crafted replies.
+vb_cmd_server_start() {
+	local run=$1 cmd=$2
+	VB_BRIDGE=$VB_BRIDGE VB_SERVER_IP=$VB_SERVER_IP VB_NODE_IP=$VB_NODE_IP \
+		bash -c "$cmd" >"$run/server-cmd.log" 2>&1 &
+	VB_PIDS+=($!)
+	sleep 0.3
+	kill -0 "$!" 2>/dev/null || { cat "$run/server-cmd.log" >&2; vb_setup_error "--server-cmd exited at once"; }
+}
