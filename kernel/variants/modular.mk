@@ -1,0 +1,26 @@
+# The modular netboot kernel: the boot path (NICs, IP_PNP, NFS root) built
+# in; MINIX_FS and the e100 NIC as modules (the seed's modular example).
+VARIANTS += modular
+modular_BASE := tinyconfig
+modular_FRAGMENTS := qemu-x86_64 netboot nic-virtio nic-e1000 nic-e100 modular \
+	modular-minix modular-initramfs
+
+.PHONY: netboot_modular_defconfig modules print-modules
+
+netboot_modular_defconfig:
+	@$(MAKE) -s --no-print-directory defconfig VARIANT=modular
+
+# `make modules VARIANT=modular`: build the kernel and its modules, and
+# install the modules (modules_install, depmod) into a staging directory
+# that mkroot copies into images: $(KOUT)/modules-install/lib/modules/<release>.
+# Replaced as a whole, so a reader never sees a half-installed tree.
+modules: $(KCONFIG)
+	@scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT)-modules.log bzImage modules
+	@rm -rf $(KOUT)/modules-install.tmp
+	@$(MAKE) -s --no-print-directory -C $(VKSRC) O=$(KOUT) ARCH=x86_64 \
+		INSTALL_MOD_PATH=$(KOUT)/modules-install.tmp INSTALL_MOD_STRIP=1 modules_install >/dev/null
+	@rm -rf $(KOUT)/modules-install && mv $(KOUT)/modules-install.tmp $(KOUT)/modules-install
+	@echo "modules: $(KOUT)/modules-install/lib/modules/$$(cat $(KOUT)/include/config/kernel.release)"
+
+print-modules:
+	@echo $(KOUT)/modules-install/lib/modules/$$(cat $(KOUT)/include/config/kernel.release 2>/dev/null)
