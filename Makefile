@@ -57,7 +57,7 @@ BOOT_ARGS ?=
 
 .PHONY: help deps kernel-src netboot_defconfig defconfig kernel boot check \
 	check-quick programs install uninstall clean distclean variants \
-	print-kernel bench-boot all-kernels
+	print-kernel bench-boot all-kernels vendor-netboot
 
 help:
 	@echo "netboot toolkit"
@@ -69,6 +69,7 @@ help:
 	@echo "  make deps               install the Debian packages the project needs"
 	@echo "  make kernel-src         extract the default kernel tree (or use KSRC=...)"
 	@echo "  make netboot_defconfig  write the monolithic netboot kernel's .config"
+	@echo "  make vendor-netboot     netboot fragments into VENDOR_CONFIG=FILE (kcmerge --resolve)"
 	@echo "  make kernel             build that kernel (VARIANT=$(VARIANT))"
 	@echo "  make programs           build the C programs into build/bin/"
 	@echo "  make bench-boot         boot-time benchmark (bench/boot)"
@@ -117,11 +118,20 @@ netboot_defconfig: defconfig
 
 # Always re-merge when asked by name; the .config is only replaced (and the
 # kernel only rebuilt) when the result changes.
-defconfig: kernel-src $(VPREPARE)
+defconfig: kernel-src $(VPREPARE) $(BIN)/kcmerge
 	@scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
 
-$(KCONFIG): $(FRAGMENT_FILES) scripts/mkconfig.sh scripts/kconfig-verify.sh | kernel-src $(VPREPARE)
+$(KCONFIG): $(FRAGMENT_FILES) scripts/mkconfig.sh | kernel-src $(VPREPARE) $(BIN)/kcmerge
 	@scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+
+# A vendor .config plus the netboot fragments, dependencies raised by
+# kcmerge --resolve; the boot path (userspace/kcmerge/boot-path.config,
+# '# kcmerge: builtin') must come out =y.
+VENDOR_CONFIG ?= /usr/src/linux-config-6.1/config.amd64_none_amd64.xz
+VENDOR_OUT ?= $(BUILD)/kernel/$(notdir $(KSRC))/vendor-netboot
+vendor-netboot: kernel-src $(BIN)/kcmerge
+	@$(BIN)/kcmerge --ksrc $(KSRC) -O $(VENDOR_OUT) --base $(VENDOR_CONFIG) --resolve --modular \
+		kernel/configs/netboot.config userspace/kcmerge/boot-path.config
 
 $(KIMAGE): $(KCONFIG)
 	@scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage

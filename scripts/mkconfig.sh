@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # mkconfig.sh KSRC OUTDIR BASE FRAGMENT...
 #
-# Write OUTDIR/.config: the BASE target (tinyconfig, allnoconfig, defconfig)
-# of the x86_64 tree in KSRC, plus FRAGMENTs merged in order with the
-# kernel's own merge_config.sh, then verified: if any requested value did
-# not land, fail and name the symbol.  OUTDIR/.config is only replaced when
-# the new config verifies and differs, so an unchanged config does not make
-# the kernel rebuild.
+# Write OUTDIR/.config: the BASE target (tinyconfig, allnoconfig, defconfig
+# or a .config file) of the x86_64 tree in KSRC, plus FRAGMENTs merged in
+# order by kcmerge --strict: if any requested value does not land, kcmerge
+# explains why (naming the symbol, the fragment line and the failing
+# dependency) and writes nothing.  OUTDIR/.config is only replaced when it
+# differs, so an unchanged config does not make the kernel rebuild.
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
@@ -16,36 +16,16 @@ fi
 ksrc=$1 outdir=$2 base=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
+kcmerge=${KCMERGE:-$here/../build/bin/kcmerge}
 
-[ -f "$ksrc/scripts/kconfig/merge_config.sh" ] ||
-	{ echo "mkconfig: $ksrc does not look like a kernel tree (no scripts/kconfig/merge_config.sh)" >&2; exit 2; }
+[ -f "$ksrc/scripts/kconfig/lkc.h" ] && [ -f "$ksrc/Kconfig" ] ||
+	{ echo "mkconfig: $ksrc does not look like a kernel tree (no Kconfig, scripts/kconfig/lkc.h)" >&2; exit 2; }
+[ -x "$kcmerge" ] || { echo "mkconfig: $kcmerge is missing: run make kcmerge" >&2; exit 2; }
 
-mkdir -p "$outdir"
-outdir=$(cd "$outdir" && pwd)
-work=$(mktemp -d "$outdir/.mkconfig.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-frags=()
-for f in "$@"; do frags+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
-
-log=$work/log
-kmake() { make -s -C "$ksrc" O="$work" ARCH=x86_64 "$@" >>"$log" 2>&1; }
-
-if ! kmake "$base"; then
-	cat "$log" >&2
-	echo "mkconfig: 'make $base' failed" >&2
-	exit 1
-fi
-if ! (cd "$work" && "$ksrc/scripts/kconfig/merge_config.sh" -m -O "$work" "$work/.config" "${frags[@]}" >>"$log" 2>&1) ||
-	! kmake olddefconfig; then
-	cat "$log" >&2
-	echo "mkconfig: merging fragments failed" >&2
-	exit 1
-fi
-"$here/kconfig-verify.sh" "$work/.config" "${frags[@]}" || { echo "mkconfig: refusing to write $outdir/.config" >&2; exit 1; }
-
-if ! cmp -s "$work/.config" "$outdir/.config"; then
-	mv "$work/.config" "$outdir/.config"
-	echo "mkconfig: wrote $outdir/.config ($(grep -c '=' "$outdir/.config") symbols set)"
-else
-	echo "mkconfig: $outdir/.config is up to date"
-fi
+status=0
+"$kcmerge" --ksrc "$ksrc" -O "$outdir" --base "$base" --strict "$@" || status=$?
+case $status in
+0) ;;
+1) echo "mkconfig: refusing to write $outdir/.config" >&2; exit 1 ;;
+*) echo "mkconfig: kcmerge failed (exit $status)" >&2; exit "$status" ;;
+esac

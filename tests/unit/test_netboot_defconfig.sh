@@ -23,12 +23,14 @@ for want in CONFIG_64BIT=y CONFIG_IP_PNP=y CONFIG_IP_PNP_DHCP=y CONFIG_IP_PNP_BO
 done
 check "netboot .config is monolithic" grep -qx "# CONFIG_MODULES is not set" "$cfg"
 
-# A fragment whose request cannot land: EXT2_FS needs BLOCK.
-printf '# Help: impossible\n# CONFIG_BLOCK is not set\nCONFIG_EXT2_FS=y\n' >"$T/impossible.config"
+# A fragment whose request cannot land: MODULE_UNLOAD needs MODULES, which
+# the monolithic fragment turns off.
+printf '# Help: impossible\n\nCONFIG_MODULE_UNLOAD=y\n' >"$T/impossible.config"
 printf 'previous\n' >"$T/.config"
 expect_status 1 "a value that cannot land fails the merge" \
 	scripts/mkconfig.sh "$KSRC" "$T" tinyconfig "${frags[@]}" "$T/impossible.config"
-contains "$OUT" "CONFIG_EXT2_FS=y requested at $T/impossible.config:3" "the failure names the symbol and the fragment line"
+contains "$OUT" "CONFIG_MODULE_UNLOAD=y requested at $T/impossible.config:3 is n: depends on MODULES [=n]" \
+	"the failure names the symbol, the fragment line and the unmet dependency"
 check "the previous .config is left untouched" grep -qx previous "$T/.config"
 
 expect_status 2 "a tree that is no kernel tree is refused" scripts/mkconfig.sh "$T" "$T/out" tinyconfig "${frags[@]}"

@@ -24,7 +24,7 @@ UNIT_BINARIES += $(BUILD)/t/kcmerge $(BUILD)/t/test_kcmerge_fragment
 
 # The tree must carry the Kconfig implementation kcmerge was written against
 # (Linux 5.x/6.x layout: parser.y, lexer.l, preprocess.c, lkc.h).
-$(KCMERGE_OBJ)/lkc/.tree-ok: userspace/kcmerge/kversion.sh
+$(KCMERGE_OBJ)/lkc/.tree-ok: userspace/kcmerge/kversion.sh | kernel-src
 	@$(TOP)/userspace/kcmerge/kversion.sh --check $(KCMERGE_KSRC)
 	@mkdir -p $(@D) && touch $@
 
@@ -42,7 +42,7 @@ $(KCMERGE_OBJ)/lkc/lexer.lex.c: | $(KCMERGE_OBJ)/lkc/.tree-ok
 	@if [ -f $(KCMERGE_KDIR)/lexer.lex.c ]; then cp $(KCMERGE_KDIR)/lexer.lex.c $@; \
 	else flex -o $@ -L $(KCMERGE_KDIR)/lexer.l; fi
 
-$(KCMERGE_OBJ)/lkc/%.o: $(KCMERGE_KDIR)/%.c $(KCMERGE_OBJ)/lkc/parser.tab.h
+$(KCMERGE_OBJ)/lkc/%.o: $(KCMERGE_KDIR)/%.c $(KCMERGE_OBJ)/lkc/parser.tab.h | $(KCMERGE_OBJ)/lkc/.tree-ok
 	@mkdir -p $(@D)
 	@$(CC) $(KCMERGE_LKC_CFLAGS) -c -o $@ $<
 $(KCMERGE_OBJ)/lkc/%.o: $(KCMERGE_OBJ)/lkc/%.c $(KCMERGE_OBJ)/lkc/parser.tab.h
