@@ -27,3 +27,6 @@ patched-series: $(PATCHED_STAMP)
 
 patched-kernel:
 	@$(MAKE) --no-print-directory kernel VARIANT=patched
+
+# A kernel image of the patched tree is stale when the series changed.
+$(foreach v,patched patched-kunit patched-kasan,$(BUILD)/kernel/$(notdir $(PATCHED_KSRC))/$(v)/arch/x86/boot/bzImage): $(PATCHED_STAMP)
