@@ -28,6 +28,7 @@ void buf_free(struct buf *b);
 
 /* tree.c: environment as kbuild sets it, parsing, bases, writing. */
 int tree_load(const char *ksrc, const char *arch, const char *scratch);
+int tree_load_kconfig(const char *kconfig);
 int tree_base(const char *base, const char *scratch, char *out, size_t outlen);
 int tree_merge(const char *base_config, const struct request_list *reqs,
 	       const char *scratch);

@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"  --savedefconfig FILE   also write a minimal defconfig\n"
 	"  -k, --ksrc DIR         kernel tree (default $KSRC, else the tree kcmerge was built for)\n"
 	"  --arch ARCH            kernel ARCH (default x86_64)\n"
+	"  --kconfig FILE         a standalone Kconfig file instead of a kernel tree (tests)\n"
 	"  -q, --quiet            no progress lines (explanations are always printed)\n"
 	"  -h, --help             this text\n"
 	"\n"
@@ -38,7 +39,7 @@ static const char usage_text[] =
 	"exit status is 0.\n";
 
 struct opts {
-	const char *outdir, *base, *ksrc, *arch, *savedefconfig;
+	const char *outdir, *base, *ksrc, *arch, *savedefconfig, *kconfig;
 	bool strict, allow_override, resolve, monolithic, modular, quiet;
 };
 
@@ -344,7 +345,7 @@ static int setup(const struct opts *o, const char *dir)
 		return EXIT_TREE;
 	}
 	atexit(cleanup);
-	if (tree_load(o->ksrc, o->arch, scratch))
+	if (o->kconfig ? tree_load_kconfig(o->kconfig) : tree_load(o->ksrc, o->arch, scratch))
 		return EXIT_TREE;
 	explain_set_lookup(lookup_request);
 	return 0;
@@ -396,8 +397,8 @@ static int cmd_merge(const struct opts *o, char **frags, int nfrags)
 			return EXIT_TREE;
 		resolve_requests(&reqs, why);
 	}
-	if (o->monolithic)
-		stuck = report_monolithic(mods, nmods);
+	if (o->monolithic && (stuck = report_monolithic(mods, nmods)) && !o->quiet)
+		printf("kcmerge: --monolithic: %d module%s could not become y\n", stuck, stuck == 1 ? "" : "s");
 	drops = explain_drops(why);
 	if (why) {
 		for (i = 0; i < reqs.n; i++)
@@ -425,8 +426,8 @@ static int cmd_merge(const struct opts *o, char **frags, int nfrags)
 			return EXIT_TREE;
 		}
 		if (!o->quiet)
-			printf("kcmerge: wrote %s (%d symbols set; %zu requests, %d dropped%s)\n", target,
-			       count_set(target), reqs.n, drops, stuck ? ", modules left" : "");
+			printf("kcmerge: wrote %s (%d symbols set; %zu requests, %d dropped)\n", target,
+			       count_set(target), reqs.n, drops);
 	} else if (!o->quiet) {
 		printf("kcmerge: %s is up to date (%zu requests, %d dropped)\n", target, reqs.n, drops);
 	}
@@ -500,7 +501,7 @@ static int cmd_why(const struct opts *o, const char *name, char **frags, int nfr
 
 int main(int argc, char **argv)
 {
-	enum { OPT_BASE = 256, OPT_STRICT, OPT_OVERRIDE, OPT_RESOLVE, OPT_MONO, OPT_MOD, OPT_SAVE, OPT_ARCH };
+	enum { OPT_BASE = 256, OPT_STRICT, OPT_OVERRIDE, OPT_RESOLVE, OPT_MONO, OPT_MOD, OPT_SAVE, OPT_ARCH, OPT_KCONFIG };
 	static const struct option long_opts[] = {
 		{ "base", required_argument, NULL, OPT_BASE },
 		{ "strict", no_argument, NULL, OPT_STRICT },
@@ -511,6 +512,7 @@ int main(int argc, char **argv)
 		{ "savedefconfig", required_argument, NULL, OPT_SAVE },
 		{ "ksrc", required_argument, NULL, 'k' },
 		{ "arch", required_argument, NULL, OPT_ARCH },
+		{ "kconfig", required_argument, NULL, OPT_KCONFIG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -520,11 +522,6 @@ int main(int argc, char **argv)
 	int c;
 
 	o.ksrc = getenv("KSRC") && *getenv("KSRC") ? getenv("KSRC") : KCMERGE_KSRC;
-	if (argc > 1 && (!strcmp(argv[1], "why") || !strcmp(argv[1], "check"))) {
-		cmd = argv[1];
-		argv++;
-		argc--;
-	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((c = getopt_long(argc, argv, "O:k:qh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -540,9 +537,13 @@ int main(int argc, char **argv)
 		case OPT_MOD: o.modular = true; break;
 		case OPT_SAVE: o.savedefconfig = optarg; break;
 		case OPT_ARCH: o.arch = optarg; break;
+		case OPT_KCONFIG: o.kconfig = optarg; break;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
 		}
 	}
+	/* getopt_long moved the non-options to the end: the command first. */
+	if (optind < argc && (!strcmp(argv[optind], "why") || !strcmp(argv[optind], "check")))
+		cmd = argv[optind++];
 	if (o.monolithic && o.modular) {
 		fprintf(stderr, "kcmerge: --monolithic and --modular exclude each other\n");
 		return EXIT_USAGE;

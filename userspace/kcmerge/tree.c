@@ -187,6 +187,32 @@ int tree_load(const char *ksrc, const char *arch, const char *scratch)
 	return 0;
 }
 
+/* A standalone Kconfig file (the synthetic trees of the tests): no kernel
+ * version, no toolchain; sources resolve relative to its directory. */
+int tree_load_kconfig(const char *kconfig)
+{
+	char dir[4096], *slash;
+
+	if (access(kconfig, R_OK)) {
+		fprintf(stderr, "kcmerge: --kconfig %s: %s\n", kconfig, strerror(errno));
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", kconfig);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	snprintf(version, sizeof(version), "(--kconfig %s)", kconfig);
+	snprintf(srcarch, sizeof(srcarch), "none");
+	setenv("srctree", dir, 1);
+	unsetenv("KCONFIG_ALLCONFIG");
+	unsetenv("KCONFIG_CONFIG");
+	conf_set_message_callback(NULL);
+	conf_parse(kconfig);
+	return 0;
+}
+
 void tree_recalc(void)
 {
 	struct symbol *sym;
