@@ -5,7 +5,10 @@
 NBD := userspace/netbootd
 # Pure codecs: no I/O, shared by the daemon, the unit tests and the fuzzers.
 NETBOOTD_CODEC_SRC := $(NBD)/rfc951.c $(NBD)/rfc2132.c $(NBD)/rfc903.c
-NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/log.c $(NETBOOTD_CODEC_SRC)
+# Policy and state: pure over explicit state, unit-tested without sockets.
+NETBOOTD_CORE_SRC := $(NBD)/config.c $(NBD)/lease.c $(NBD)/rfc2131.c $(NBD)/log.c
+NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/netif.c $(NBD)/dhcp.c $(NBD)/rarp.c \
+	$(NBD)/ratelimit.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 NETBOOTD_HDR := $(wildcard $(NBD)/*.h)
 
 # libFuzzer needs clang; the harnesses run briefly in check-quick
@@ -14,7 +17,22 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 NETBOOTD_FUZZERS := $(BUILD)/t/fuzz_netbootd_rfc951 $(BUILD)/t/fuzz_netbootd_rfc903
 
-UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(NETBOOTD_FUZZERS)
+PROGRAMS += $(BIN)/netbootd
+UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(BUILD)/t/test_netbootd_server \
+	$(BUILD)/t/netbootd $(NETBOOTD_FUZZERS)
+
+$(BIN)/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) -o $@ $(NETBOOTD_SRC)
+
+# Sanitizer build for the black-box suites (tests/unit/test_netbootd*.sh).
+$(BUILD)/t/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NETBOOTD_SRC)
+
+$(BUILD)/t/test_netbootd_server: $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 
 $(BUILD)/t/test_netbootd_codec: $(NBD)/tests/test_netbootd_codec.c $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)

@@ -23,8 +23,10 @@ static unsigned long drop_suppressed, drop_total;
 
 void log_init(const char *ident, int use_syslog, int max_level)
 {
-	log_syslog = use_syslog;
 	log_max = max_level;
+	if (use_syslog < 0)
+		return;
+	log_syslog = use_syslog;
 	if (use_syslog)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }

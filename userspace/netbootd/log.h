@@ -16,6 +16,7 @@
 #endif
 
 /* Lines above max_level (e.g. LOG_DEBUG when max is LOG_INFO) are skipped. */
+/* use_syslog < 0 keeps the current destination (a reload changes only the level). */
 void log_init(const char *ident, int use_syslog, int max_level);
 void log_msg(int level, const char *fmt, ...) LOG_PRINTF(2, 3);
 
