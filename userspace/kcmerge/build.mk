@@ -10,14 +10,14 @@
 KCMERGE_KSRC := $(KSRC)
 KCMERGE_KDIR := $(KCMERGE_KSRC)/scripts/kconfig
 KCMERGE_OBJ := $(BUILD)/kcmerge/$(notdir $(KCMERGE_KSRC))
-KCMERGE_SRC := $(addprefix userspace/kcmerge/,main.c fragment.c tree.c explain.c resolve.c suggest.c)
+KCMERGE_SRC := $(addprefix userspace/kcmerge/,main.c fragment.c tree.c explain.c resolve.c suggest.c probe_cache.c)
 KCMERGE_HDR := $(addprefix userspace/kcmerge/,kcmerge.h fragment.h)
 KCMERGE_LKC := confdata expr menu preprocess symbol util
 KCMERGE_LKC_OBJ := $(foreach o,$(KCMERGE_LKC) parser.tab lexer.lex,$(KCMERGE_OBJ)/lkc/$(o).o)
 KCMERGE_LKC_CFLAGS := -O2 -g -w -I$(KCMERGE_OBJ)/lkc -I$(KCMERGE_KDIR)
 KCMERGE_DEFS = -DKCMERGE_KSRC='"$(KCMERGE_KSRC)"' \
 	-DKCMERGE_KVERSION='"$(shell $(TOP)/userspace/kcmerge/kversion.sh $(KCMERGE_KSRC))"'
-KCMERGE_CFLAGS = $(CSTD) -D_GNU_SOURCE -isystem $(KCMERGE_KDIR) $(KCMERGE_DEFS)
+KCMERGE_CFLAGS = $(CSTD) -D_GNU_SOURCE -isystem $(KCMERGE_KDIR) $(KCMERGE_DEFS) -Wl,--wrap=popen,--wrap=pclose
 
 PROGRAMS += $(BIN)/kcmerge
 UNIT_BINARIES += $(BUILD)/t/kcmerge $(BUILD)/t/test_kcmerge_fragment

@@ -87,7 +87,7 @@ struct property *sym_prompt(struct symbol *sym)
 {
 	struct property *prop;
 
-	for_all_prompts(sym, prop)
+	for (prop = sym->prop; prop; prop = prop->next) if (prop->text)
 		if (prop->type == P_PROMPT)
 			return prop;
 	return NULL;
@@ -247,7 +247,7 @@ static void explain_default(struct symbol *sym, struct buf *out)
 		buf_free(&imp);
 		return;
 	}
-	for_all_defaults(sym, prop) {
+	for (prop = sym->prop; prop; prop = prop->next) if (prop->type == P_DEFAULT) {
 		if (expr_calc_value(prop->visible.expr) == no)
 			continue;
 		buf_printf(out, "default ");
@@ -379,7 +379,7 @@ void explain_why(struct symbol *sym, struct buf *out)
 	buf_printf(out, "CONFIG_%s=%s (%s", sym->name,
 		   (sym->flags & SYMBOL_WRITE) || sym->type == S_BOOLEAN || sym->type == S_TRISTATE ?
 		   sym_get_string_value(sym) : "<not set>", sym_type_name(sym->type));
-	for_all_properties(sym, prop, P_SYMBOL)
+	for (prop = sym->prop; prop; prop = prop->next) if (prop->type == P_SYMBOL)
 		if (prop->file)
 			buf_printf(out, ", %s:%d", prop->file->name, prop->lineno);
 	buf_printf(out, ")\n");
@@ -419,7 +419,7 @@ void explain_why(struct symbol *sym, struct buf *out)
 		buf_printf(out, "  choice: \"%s\" [=%s], chosen: %s\n", cprompt ? cprompt->text : "?",
 			   tri_str(cs->curr.tri), chosen && chosen->name ? chosen->name : "none");
 	}
-	for_all_defaults(sym, prop) {
+	for (prop = sym->prop; prop; prop = prop->next) if (prop->type == P_DEFAULT) {
 		buf_printf(out, "  default: ");
 		expr_with_values(prop->expr, out);
 		if (prop->visible.expr) {

@@ -75,6 +75,11 @@ static int read_version(const char *ksrc)
 	return 0;
 }
 
+/* The real popen()/pclose() (probe_cache.c wraps them): the version texts
+ * below are the probe cache's key, so they are never read from it. */
+FILE *__real_popen(const char *cmd, const char *mode);
+int __real_pclose(FILE *f);
+
 /* The first line of `cc --version`, as the top Makefile's CC_VERSION_TEXT. */
 static void set_cc_version_text(const char *cc)
 {
@@ -83,13 +88,13 @@ static void set_cc_version_text(const char *cc)
 	char *d, *s;
 
 	snprintf(cmd, sizeof(cmd), "LC_ALL=C %s --version 2>/dev/null", cc);
-	p = popen(cmd, "r");
+	p = __real_popen(cmd, "r");
 	if (p) {
 		if (!fgets(line, sizeof(line), p))
 			line[0] = '\0';
 		while (fgets(cmd, sizeof(cmd), p))
 			;
-		pclose(p);
+		__real_pclose(p);
 	}
 	line[strcspn(line, "\n")] = '\0';
 	for (s = d = line; *s; s++)
@@ -137,6 +142,8 @@ static void set_kbuild_env(const char *ksrc, const char *arch)
 	unsetenv("KCONFIG_CONFIG");
 	unsetenv("KCONFIG_OVERWRITECONFIG");
 	setenv("LC_ALL", "C", 1);
+	set_cc_version_text(getenv("LD"));
+	setenv("KCMERGE_LD_VERSION_TEXT", getenv("CC_VERSION_TEXT"), 1);
 	set_cc_version_text(cc);
 }
 
@@ -219,7 +226,7 @@ void tree_recalc(void)
 	int i;
 
 	sym_clear_all_valid();
-	for_all_symbols(i, sym)
+	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next)
 		sym_calc_value(sym);
 }
 
@@ -229,7 +236,7 @@ static void set_all_new_no(void)
 	struct symbol *sym;
 	int i;
 
-	for_all_symbols(i, sym) {
+	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
 		if (sym_has_value(sym) || sym->flags & SYMBOL_VALID)
 			continue;
 		if (sym_get_type(sym) == S_BOOLEAN || sym_get_type(sym) == S_TRISTATE) {
@@ -238,10 +245,10 @@ static void set_all_new_no(void)
 		}
 	}
 	sym_clear_all_valid();
-	for_all_symbols(i, sym)
+	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next)
 		if ((sym_is_choice(sym) && !sym_has_value(sym)) || sym_is_choice_value(sym))
 			sym->flags |= SYMBOL_NEED_SET_CHOICE_VALUES;
-	for_all_symbols(i, sym) {
+	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
 		if (sym_has_value(sym) || !sym_is_choice(sym))
 			continue;
 		sym_calc_value(sym);
@@ -256,10 +263,10 @@ static void set_all_new_default(void)
 	int i;
 
 	sym_clear_all_valid();
-	for_all_symbols(i, sym)
+	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next)
 		if ((sym_is_choice(sym) && !sym_has_value(sym)) || sym_is_choice_value(sym))
 			sym->flags |= SYMBOL_NEED_SET_CHOICE_VALUES;
-	for_all_symbols(i, sym) {
+	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
 		if (sym_has_value(sym) || !sym_is_choice(sym))
 			continue;
 		sym_calc_value(sym);
