@@ -170,17 +170,17 @@ check: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES) all-kernels
 	@tests/run-tests.sh full
 
 # ------------------------------------------------------------------ install
-install: $(BIN)/vboot-console
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot \
+install: $(BIN)/vboot-console $(BIN)/mkroot
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/roots \
 		$(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 tests/virtme/vboot $(BIN)/vboot-console $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 tests/virtme/vboot $(BIN)/vboot-console $(BIN)/mkroot $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 tests/virtme/lib/*.sh $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/
-	chmod 755 $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/mkroot-busybox.sh
-	install -m 644 tests/virtme/vboot.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 userspace/mkroot/roots/* $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/roots/
+	install -m 644 tests/virtme/vboot.1 userspace/mkroot/mkroot.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/vboot $(DESTDIR)$(PREFIX)/bin/vboot-console \
-		$(DESTDIR)$(PREFIX)/share/man/man1/vboot.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/vboot $(DESTDIR)$(PREFIX)/bin/vboot-console $(DESTDIR)$(PREFIX)/bin/mkroot \
+		$(DESTDIR)$(PREFIX)/share/man/man1/vboot.1 $(DESTDIR)$(PREFIX)/share/man/man1/mkroot.1
 	rm -rf $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot
 
 clean:
