@@ -144,11 +144,24 @@ is "select-only bus: --resolve raises the selector that is already set" "$OUT" \
 	"resolve: CONFIG_BUS_B m -> y, for CONFIG_CARD=y requested at card.config:1 (CARD -> BUS -> BUS_B)
 kcmerge: wrote a/.config (7 symbols set; 1 requests, 0 dropped)"
 
+# --modular: a '# kcmerge: builtin' request must be y
+frag boot.config "# kcmerge: builtin" CONFIG_CARD=y
+frag plain.config CONFIG_CARD=y
+run a --modular --base busbase boot.config
+is "modular: a builtin request left at m fails" "$RC" 1
+is "modular: and is explained as builtin" "$EXPL" \
+"CONFIG_CARD=y requested at boot.config:2 is m: depends on BUS [=m] [kcmerge: builtin]"
+run a --modular --base busbase plain.config
+is "modular: an unmarked request that stays m is only explained" "$RC" 0
+run a --modular --resolve --base busbase boot.config
+is "modular: --resolve builds the boot path in" "$SET" \
+	"CONFIG_MODULES=y CONFIG_FLAVOUR_A=y CONFIG_COUNT=4 CONFIG_LABEL=\"node\" CONFIG_BUS=y CONFIG_BUS_B=y CONFIG_CARD=y"
+
 # why and check on the result just written
 OUT=$("$KC" --kconfig "$K" -O a why CONFIG_CARD 2>&1)
-contains "$OUT" "depends on: BUS [=y] [=y]" "why: shows the dependency with its value"
+contains "$OUT" "depends on [=y]: BUS [=y]" "why: shows the dependency with its value"
 OUT=$("$KC" --kconfig "$K" -O a why BUS 2>&1)
-contains "$OUT" "selected by: BUS_A [=n] || BUS_B [=y] [=y]" "why: a promptless symbol lists its selectors"
+contains "$OUT" "selected by [=y]: BUS_A [=n] || BUS_B [=y]" "why: a promptless symbol lists its selectors"
 expect_status 0 "check: the written .config has the requested values" "$KC" --kconfig "$K" -O a check card.config
 frag card_m.config CONFIG_CARD=m
 expect_status 1 "check: a value that is not there fails" "$KC" --kconfig "$K" -O a check card_m.config

@@ -396,19 +396,19 @@ void explain_why(struct symbol *sym, struct buf *out)
 		buf_printf(out, "  no prompt: only select or default set it\n");
 	}
 	if (sym->dir_dep.expr) {
-		buf_printf(out, "  depends on: ");
+		buf_printf(out, "  depends on [=%s]: ", tri_str(sym->dir_dep.tri));
 		expr_with_values(sym->dir_dep.expr, out);
-		buf_printf(out, " [=%s]\n", tri_str(sym->dir_dep.tri));
+		buf_printf(out, "\n");
 	}
 	if (sym->rev_dep.expr) {
-		buf_printf(out, "  selected by: ");
+		buf_printf(out, "  selected by [=%s]: ", tri_str(sym->rev_dep.tri));
 		expr_with_values(sym->rev_dep.expr, out);
-		buf_printf(out, " [=%s]\n", tri_str(sym->rev_dep.tri));
+		buf_printf(out, "\n");
 	}
 	if (sym->implied.expr) {
-		buf_printf(out, "  implied by: ");
+		buf_printf(out, "  implied by [=%s]: ", tri_str(sym->implied.tri));
 		expr_with_values(sym->implied.expr, out);
-		buf_printf(out, " [=%s]\n", tri_str(sym->implied.tri));
+		buf_printf(out, "\n");
 	}
 	if (cs) {
 		struct symbol *chosen;

@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"  --allow-override       a later fragment may change an earlier fragment's value\n"
 	"  --resolve              raise the missing dependencies of failed requests\n"
 	"  --monolithic           MODULES=n, every m becomes y where Kconfig allows it\n"
-	"  --modular              MODULES=y; '# kcmerge: builtin' symbols must be y\n"
+	"  --modular              MODULES=y; fail unless the '# kcmerge: builtin' requests are y\n"
 	"  --savedefconfig FILE   also write a minimal defconfig\n"
 	"  -k, --ksrc DIR         kernel tree (default $KSRC, else the tree kcmerge was built for)\n"
 	"  --arch ARCH            kernel ARCH (default x86_64)\n"
@@ -33,7 +33,7 @@ static const char usage_text[] =
 	"  -h, --help             this text\n"
 	"\n"
 	"exit status: 0 success; 1 a requested value did not land (--strict, --resolve,\n"
-	"--modular, check) or the tree's Kconfig failed to parse; 2 bad input (fragment\n"
+	"a builtin one with --modular, check) or the tree's Kconfig failed to parse; 2 bad input (fragment\n"
 	"syntax, missing file, unknown symbol, wrong type, out of range, conflict);\n"
 	"3 usage; 4 incompatible tree or I/O error.  Nothing is written unless the\n"
 	"exit status is 0.\n";
@@ -222,7 +222,7 @@ static int validate_values(void)
 }
 
 /* One line per winning request whose value did not land; returns how many. */
-static int explain_drops(struct buf *resolve_why)
+static int explain_drops(struct buf *resolve_why, int *builtin_drops)
 {
 	int drops = 0;
 	size_t i;
@@ -242,8 +242,10 @@ static int explain_drops(struct buf *resolve_why)
 			printf("%s requested by %s %s", r->text, r->file, line.s);
 		if (resolve_why && resolve_why[i].len)
 			printf("; --resolve: %s", resolve_why[i].s);
-		if (r->builtin)
+		if (r->builtin) {
 			printf(" [kcmerge: builtin]");
+			(*builtin_drops)++;
+		}
 		printf("\n");
 		buf_free(&line);
 	}
@@ -357,7 +359,7 @@ static int cmd_merge(const struct opts *o, char **frags, int nfrags)
 	struct buf *why = NULL;
 	char **mods = NULL;
 	size_t nmods = 0, i;
-	int rc, drops, stuck = 0;
+	int rc, drops, stuck = 0, builtin_drops = 0;
 
 	if ((rc = read_fragments(frags, nfrags)))
 		return rc;
@@ -399,14 +401,14 @@ static int cmd_merge(const struct opts *o, char **frags, int nfrags)
 	}
 	if (o->monolithic && (stuck = report_monolithic(mods, nmods)) && !o->quiet)
 		printf("kcmerge: --monolithic: %d module%s could not become y\n", stuck, stuck == 1 ? "" : "s");
-	drops = explain_drops(why);
+	drops = explain_drops(why, &builtin_drops);
 	if (why) {
 		for (i = 0; i < reqs.n; i++)
 			buf_free(&why[i]);
 		free(why);
 	}
 	snprintf(target, sizeof(target), "%s/.config", o->outdir);
-	if (drops && (o->strict || o->resolve || o->modular)) {
+	if ((drops && (o->strict || o->resolve)) || (builtin_drops && o->modular)) {
 		fprintf(stderr, "kcmerge: %d requested value%s did not land; %s left untouched\n", drops,
 			drops == 1 ? "" : "s", target);
 		return EXIT_DROPPED;
@@ -452,12 +454,12 @@ static int read_existing(const char *outdir, char *target, size_t len)
 static int cmd_check(const struct opts *o, char **frags, int nfrags)
 {
 	char target[4096], out[4096];
-	int rc, drops;
+	int rc, drops, builtin_drops = 0;
 
 	if ((rc = read_fragments(frags, nfrags)) || (rc = setup(o, o->outdir)) ||
 	    (rc = validate_syntax()) || (rc = read_existing(o->outdir, target, sizeof(target))))
 		return rc;
-	drops = explain_drops(NULL);
+	drops = explain_drops(NULL, &builtin_drops);
 	snprintf(out, sizeof(out), "%s/.config", scratch);
 	if (conf_write(out))
 		return EXIT_TREE;
