@@ -41,3 +41,7 @@ $(BUILD)/t/test_netbootd_codec: $(NBD)/tests/test_netbootd_codec.c $(NETBOOTD_CO
 $(BUILD)/t/fuzz_netbootd_%: $(NBD)/fuzz/fuzz_%.c $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(NETBOOTD_CODEC_SRC)
+
+# TFTP (issue 5): its daemon sources, unit tests, fuzzer and test server.
+include $(NBD)/tftp.mk
+NETBOOTD_SRC += $(TFTP_SRC)

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tftp_load.c - a TFTP read client for load tests and benchmarks: N
+ * concurrent transfers from one process (poll, one socket each), RFC 2348
+ * blksize and RFC 7440 windowsize, every transfer's content checked against
+ * a local copy by FNV-1a 64.  Optional receive-side loss and reordering
+ * (-L/-R percent) test the server's recovery where netem is unavailable.
+ *
+ *   tftp_load -s 127.0.0.1 [-p 69] -f NAME -v LOCALCOPY [-b 1468] [-w 16]
+ *             [-n 200] [-o OUT] [-L 5] [-R 5] [-T 300] [-m 10]
+ * Prints one line:
+ *   ok=N fail=N bytes=N seconds=S MBps=X window=W blksize=B
+ * and exits 0 only when every transfer completed with the right content.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../userspace/netbootd/tftp_proto.h"
+
+#define FNV_INIT 0xcbf29ce484222325ull
+
+struct client {
+	int fd, done, failed, tid_known, have_held;
+	struct sockaddr_in srv;
+	unsigned blksize, window, retries, since_ack;
+	uint64_t expect;	/* next block index wanted */
+	uint64_t bytes, hash;
+	uint64_t deadline;
+	uint8_t held[TFTP_HDR + TFTP_BLKSIZE_MAX];
+	size_t held_len;
+	FILE *out;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t fnv(uint64_t h, const uint8_t *p, size_t n)
+{
+	while (n--) {
+		h ^= *p++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static unsigned opt_blksize = 512, opt_window = 1, opt_timeout = 300, opt_retries = 10;
+static unsigned opt_loss, opt_reorder;
+static const char *opt_file;
+
+static void send_req(struct client *c, struct sockaddr_in *srv)
+{
+	uint8_t b[600];
+	struct tftp_opts o = { .tsize = 0 };
+	size_t n;
+
+	if (opt_blksize != 512)
+		o.blksize = opt_blksize;
+	if (opt_window > 1)
+		o.windowsize = opt_window;
+	n = tftp_encode_request(b, sizeof(b), TFTP_RRQ, opt_file, "octet", &o);
+	sendto(c->fd, b, n, 0, (struct sockaddr *)srv, sizeof(*srv));
+}
+
+static void send_ack(struct client *c)
+{
+	uint8_t b[4];
+
+	tftp_encode_ack(b, sizeof(b), (uint16_t)(c->expect - 1));
+	sendto(c->fd, b, 4, 0, (struct sockaddr *)&c->srv, sizeof(c->srv));
+	c->since_ack = 0;
+}
+
+/* One packet from the server. */
+static void handle(struct client *c, const uint8_t *p, size_t n)
+{
+	uint16_t op, blk;
+
+	if (n < 4)
+		return;
+	op = (uint16_t)(p[0] << 8 | p[1]);
+	blk = (uint16_t)(p[2] << 8 | p[3]);
+	c->retries = 0;
+	c->deadline = now_ms() + opt_timeout;
+	if (op == TFTP_ERROR) {
+		fprintf(stderr, "tftp_load: server error %u: %.*s\n", blk, (int)(n > 4 ? n - 5 : 0), p + 4);
+		c->failed = 1;
+		return;
+	}
+	if (op == TFTP_OACK) {
+		struct tftp_opts o = { .tsize = -1 };
+		unsigned unk = 0;
+		const char *why;
+
+		if (c->expect != 1)
+			return;
+		tftp_parse_options(p + 2, n - 2, &o, &unk, &why);
+		c->blksize = o.blksize ? o.blksize : 512;
+		c->window = o.windowsize ? o.windowsize : 1;
+		send_ack(c);	/* ACK 0 */
+		return;
+	}
+	if (op != TFTP_DATA)
+		return;
+	if (blk != (uint16_t)c->expect) {
+		/* A gap or a repeat: tell the server where we are. */
+		if (blk != (uint16_t)(c->expect - 1) || c->window == 1)
+			send_ack(c);
+		return;
+	}
+	c->hash = fnv(c->hash, p + 4, n - 4);
+	c->bytes += n - 4;
+	if (c->out)
+		fwrite(p + 4, 1, n - 4, c->out);
+	c->expect++;
+	if (n - 4 < c->blksize) {
+		send_ack(c);
+		c->done = 1;
+		return;
+	}
+	if (++c->since_ack >= c->window)
+		send_ack(c);
+}
+
+/* -1 when nothing was waiting. */
+static int receive(struct client *c)
+{
+	uint8_t b[TFTP_HDR + TFTP_BLKSIZE_MAX];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(c->fd, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+
+	if (n < 0)
+		return -1;
+	if (!c->tid_known) {
+		c->srv = from;	/* the server's TID for this transfer */
+		c->tid_known = 1;
+	} else if (from.sin_port != c->srv.sin_port) {
+		return 0;
+	}
+	if (opt_loss && (unsigned)rand() % 100 < opt_loss)
+		return 0;
+	if (opt_reorder && !c->have_held && (unsigned)rand() % 100 < opt_reorder) {
+		memcpy(c->held, b, (size_t)n);
+		c->held_len = (size_t)n;
+		c->have_held = 1;
+		return 0;
+	}
+	handle(c, b, (size_t)n);
+	if (c->have_held && !c->done && !c->failed) {
+		/* The held packet arrives after its successor. */
+		c->have_held = 0;
+		handle(c, c->held, c->held_len);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *host = "127.0.0.1", *verify = NULL, *outpath = NULL;
+	unsigned port = 69, nclients = 1, i, ok = 0, fail = 0, active;
+	uint64_t want_hash = FNV_INIT, want_bytes = 0, total = 0, t0, t1;
+	struct sockaddr_in srv;
+	struct client *cs;
+	struct pollfd *pf;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:")) != -1) {
+		switch (opt) {
+		case 's': host = optarg; break;
+		case 'p': port = (unsigned)atoi(optarg); break;
+		case 'f': opt_file = optarg; break;
+		case 'v': verify = optarg; break;
+		case 'b': opt_blksize = (unsigned)atoi(optarg); break;
+		case 'w': opt_window = (unsigned)atoi(optarg); break;
+		case 'n': nclients = (unsigned)atoi(optarg); break;
+		case 'o': outpath = optarg; break;
+		case 'L': opt_loss = (unsigned)atoi(optarg); break;
+		case 'R': opt_reorder = (unsigned)atoi(optarg); break;
+		case 'T': opt_timeout = (unsigned)atoi(optarg); break;
+		case 'm': opt_retries = (unsigned)atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: tftp_load -s HOST -f NAME -v LOCAL [-p -b -w -n -o -L -R -T -m]\n");
+			return 2;
+		}
+	}
+	if (!opt_file || !verify || nclients == 0 || nclients > 10000 || opt_blksize < 8 ||
+	    opt_blksize > TFTP_BLKSIZE_MAX || opt_window == 0) {
+		fprintf(stderr, "tftp_load: need -f NAME and -v LOCALCOPY; sane -b/-w/-n\n");
+		return 2;
+	}
+	{
+		uint8_t buf[65536];
+		ssize_t n;
+		int fd = open(verify, O_RDONLY);
+
+		if (fd < 0) {
+			perror(verify);
+			return 2;
+		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0) {
+			want_hash = fnv(want_hash, buf, (size_t)n);
+			want_bytes += (uint64_t)n;
+		}
+		close(fd);
+	}
+	srand((unsigned)getpid());
+	memset(&srv, 0, sizeof(srv));
+	srv.sin_family = AF_INET;
+	srv.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &srv.sin_addr) != 1) {
+		fprintf(stderr, "tftp_load: bad address %s\n", host);
+		return 2;
+	}
+	cs = calloc(nclients, sizeof(*cs));
+	pf = calloc(nclients, sizeof(*pf));
+	if (!cs || !pf)
+		return 1;
+	t0 = now_ms();
+	for (i = 0; i < nclients; i++) {
+		struct client *c = &cs[i];
+		int sz = 4 << 20;
+
+		c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (c->fd < 0) {
+			perror("socket");
+			return 1;
+		}
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		c->blksize = 512;
+		c->window = 1;
+		c->expect = 1;
+		c->hash = FNV_INIT;
+		c->srv = srv;
+		c->deadline = t0 + opt_timeout;
+		if (outpath && nclients == 1)
+			c->out = fopen(outpath, "wb");
+		send_req(c, &srv);
+	}
+	for (;;) {
+		uint64_t now;
+
+		active = 0;
+		for (i = 0; i < nclients; i++) {
+			pf[i].fd = cs[i].done || cs[i].failed ? -1 : cs[i].fd;
+			pf[i].events = POLLIN;
+			active += pf[i].fd >= 0;
+		}
+		if (!active)
+			break;
+		poll(pf, nclients, 20);
+		now = now_ms();
+		for (i = 0; i < nclients; i++) {
+			struct client *c = &cs[i];
+			int k;
+
+			if (pf[i].fd < 0)
+				continue;
+			if (pf[i].revents & POLLIN)
+				for (k = 0; k < 256 && !c->done && !c->failed; k++)
+					if (receive(c) < 0)
+						break;
+			if (!c->done && !c->failed && now >= c->deadline) {
+				if (++c->retries > opt_retries) {
+					c->failed = 1;
+					continue;
+				}
+				c->deadline = now + opt_timeout;
+				if (c->expect == 1 && !c->tid_known)
+					send_req(c, &srv);
+				else
+					send_ack(c);
+			}
+		}
+	}
+	t1 = now_ms();
+	for (i = 0; i < nclients; i++) {
+		struct client *c = &cs[i];
+
+		if (c->done && c->bytes == want_bytes && c->hash == want_hash) {
+			ok++;
+			total += c->bytes;
+		} else {
+			fail++;
+		}
+		if (c->out)
+			fclose(c->out);
+		close(c->fd);
+	}
+	{
+		double secs = (double)(t1 - t0) / 1000.0;
+
+		printf("ok=%u fail=%u bytes=%llu seconds=%.3f MBps=%.1f window=%u blksize=%u\n", ok, fail,
+		       (unsigned long long)total, secs, secs > 0 ? (double)total / 1e6 / secs : 0.0,
+		       cs[0].window, cs[0].blksize);
+	}
+	free(cs);
+	free(pf);
+	return fail ? 1 : 0;
+}

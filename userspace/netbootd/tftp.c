@@ -1,0 +1,981 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tftp.c - netbootd's TFTP I/O: the port-69 socket, one ephemeral socket
+ * per transfer (RFC 1350's TIDs), shared open files, timers and counters.
+ * Protocol decisions live in the pure modules (rfc1350.c, rfc2347.c,
+ * tftp_xfer.c, tftp_path.c); this file only moves bytes.
+ *
+ * Memory per transfer is one struct plus, for netascii, one checkpoint per
+ * window slot: packets are built in one server-wide buffer (the daemon is
+ * single-threaded), and file data is pread() from the shared descriptor
+ * each time it is (re)sent, so nothing is buffered per window.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "log.h"
+#include "loop.h"
+#include "tftp.h"
+#include "tftp_path.h"
+#include "tftp_proto.h"
+#include "tftp_xfer.h"
+
+/* One file, open once however many clients read it. */
+struct tftp_file {
+	struct tftp_file *next;
+	dev_t dev;
+	ino_t ino;
+	int fd;
+	off_t size;
+	unsigned refs;
+};
+
+/* Netascii blocks are not at fixed file offsets: remember where each block
+ * in the window started so a resend can rebuild it. */
+struct na_ckpt {
+	uint64_t off;
+	int carry;
+};
+
+struct tftp_conn {
+	struct tftp_conn *prev, *next;
+	struct tftp_server *srv;
+	int sock;
+	struct sockaddr_in peer;
+	char peer_str[24];
+	char name[TFTP_NAME_MAX + 1];
+	enum tftp_mode mode;
+	struct tftp_xfer x;
+	struct tftp_granted g;
+	struct tftp_file *file;		/* read */
+	struct na_ckpt *ckpt;		/* netascii read: windowsize + 1 slots */
+	int wfd;			/* write: the temporary file */
+	char tmpname[TFTP_NAME_MAX + 32], final[TFTP_NAME_MAX + 1];
+	int pending_cr;
+	uint64_t bytes;			/* payload bytes moved */
+	unsigned timeout_ms;
+	uint64_t deadline;
+	struct loop_timer *timer;
+	int want_out;			/* socket buffer was full */
+};
+
+struct tftp_server {
+	struct loop *loop;
+	struct tftp_config cfg;
+	int sock, rootfd, upfd;
+	struct tftp_file *files;
+	struct tftp_conn *conns;
+	struct tftp_counters cnt;
+	unsigned upload_seq;
+	uint8_t *pkt, *aux;		/* TFTP_HDR + TFTP_BLKSIZE_MAX each */
+};
+
+#define PKT_CAP (TFTP_HDR + TFTP_BLKSIZE_MAX)
+
+static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx);
+static void conn_timer(struct loop *l, void *ctx);
+
+static void peer_fmt(const struct sockaddr_in *sa, char *out, size_t cap)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sa->sin_addr, a, sizeof(a));
+	snprintf(out, cap, "%s:%u", a, ntohs(sa->sin_port));
+}
+
+/* ---------------------------------------------------------------- files */
+
+static long sys_openat2(int dirfd, const char *path, int flags, uint64_t resolve)
+{
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)flags;
+	how.resolve = resolve;
+	return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/* errno of a failed open to a TFTP error, without telling a prober more
+ * than "not found" or "access violation". */
+static int open_errno_to_tftp(int e, const char **why)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		*why = "file not found";
+		return TFTP_ENOTFOUND;
+	case EXDEV:
+		*why = "path leaves the root";
+		return TFTP_EACCESS;
+	case ELOOP:
+		*why = "too many symlinks or a magic link";
+		return TFTP_EACCESS;
+	case EACCES:
+	case EPERM:
+		*why = "permission denied";
+		return TFTP_EACCESS;
+	case ENAMETOOLONG:
+		*why = "name too long";
+		return TFTP_EACCESS;
+	default:
+		*why = "cannot open";
+		return TFTP_ENOTDEF;
+	}
+}
+
+/*
+ * The file a read resolves to, shared.  An O_PATH open (which never has
+ * the side effects of opening a FIFO or a device) identifies it; only a
+ * regular file not already open gets a real O_RDONLY open, and that second
+ * open must land on the same inode.
+ */
+static struct tftp_file *file_get(struct tftp_server *s, const char *rel, int *code,
+				  const char **why)
+{
+	const uint64_t res = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+	struct stat st, st2;
+	struct tftp_file *f;
+	int pfd, fd;
+
+	pfd = (int)sys_openat2(s->rootfd, rel, O_PATH | O_CLOEXEC, res);
+	if (pfd < 0) {
+		*code = open_errno_to_tftp(errno, why);
+		return NULL;
+	}
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(pfd);
+		*code = TFTP_EACCESS;
+		*why = "not a regular file";
+		return NULL;
+	}
+	close(pfd);
+	for (f = s->files; f; f = f->next) {
+		if (f->dev == st.st_dev && f->ino == st.st_ino) {
+			f->refs++;
+			return f;
+		}
+	}
+	fd = (int)sys_openat2(s->rootfd, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, res);
+	if (fd < 0) {
+		*code = open_errno_to_tftp(errno, why);
+		return NULL;
+	}
+	if (fstat(fd, &st2) < 0 || !S_ISREG(st2.st_mode) || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino) {
+		close(fd);
+		*code = TFTP_EACCESS;
+		*why = "file changed while opening";
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		close(fd);
+		*code = TFTP_ENOTDEF;
+		*why = "out of memory";
+		return NULL;
+	}
+	f->dev = st2.st_dev;
+	f->ino = st2.st_ino;
+	f->fd = fd;
+	f->size = st2.st_size;
+	f->refs = 1;
+	f->next = s->files;
+	s->files = f;
+	return f;
+}
+
+static void file_put(struct tftp_server *s, struct tftp_file *f)
+{
+	struct tftp_file **pp;
+
+	if (!f || --f->refs)
+		return;
+	for (pp = &s->files; *pp; pp = &(*pp)->next) {
+		if (*pp == f) {
+			*pp = f->next;
+			break;
+		}
+	}
+	close(f->fd);
+	free(f);
+}
+
+/* ---------------------------------------------------------------- sending */
+
+static void send_pkt(struct tftp_conn *c, const uint8_t *p, size_t n)
+{
+	ssize_t r = sendto(c->sock, p, n, 0, (const struct sockaddr *)&c->peer, sizeof(c->peer));
+
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) && !c->want_out) {
+		/* Resent on EPOLLOUT or by the timer; others are not held up. */
+		c->want_out = 1;
+		loop_mod_fd(c->srv->loop, c->sock, EPOLLIN | EPOLLOUT);
+	}
+}
+
+static void send_error_to(int sock, const struct sockaddr_in *to, int code, const char *msg,
+			  uint8_t *buf)
+{
+	size_t n = tftp_encode_error(buf, 512, (uint16_t)code, msg);
+
+	if (sendto(sock, buf, n, 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
+		log_msg(LOG_DEBUG, "tftp: error packet not sent: %s", strerror(errno));
+}
+
+static void arm(struct tftp_conn *c)
+{
+	struct loop *l = c->srv->loop;
+
+	c->deadline = loop_now_ms(l) + c->timeout_ms;
+	if (!c->timer)
+		c->timer = loop_timer_add(l, c->timeout_ms, conn_timer, c);
+}
+
+/* Block idx into s->pkt; returns payload length or -1 on a read error. */
+static long build_block(struct tftp_conn *c, uint64_t idx)
+{
+	struct tftp_server *s = c->srv;
+	unsigned bs = c->x.blksize;
+	uint8_t *out = s->pkt + TFTP_HDR;
+	ssize_t n;
+
+	tftp_encode_data_hdr(s->pkt, PKT_CAP, (uint16_t)idx);
+	if (c->mode == TFTP_MODE_OCTET) {
+		off_t off = (off_t)((idx - 1) * bs);
+		size_t got = 0;
+
+		while (got < bs) {
+			n = pread(c->file->fd, out + got, bs - got, off + (off_t)got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -1;
+			if (n == 0)
+				break;
+			got += (size_t)n;
+		}
+		return (long)got;
+	} else {
+		unsigned slots = c->x.windowsize + 1;
+		struct na_ckpt ck = c->ckpt[idx % slots];
+		size_t o = 0;
+
+		while (o < bs) {
+			size_t used = 0, w;
+
+			n = pread(c->file->fd, s->aux, bs - o, (off_t)ck.off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -1;
+			if (n == 0 && ck.carry < 0)
+				break;
+			w = tftp_netascii_encode(s->aux, (size_t)n, &used, out + o, bs - o, &ck.carry);
+			o += w;
+			ck.off += used;
+			if (n == 0)
+				break;
+		}
+		c->ckpt[(idx + 1) % slots] = ck;
+		return (long)o;
+	}
+}
+
+static void conn_finish(struct tftp_conn *c, int ok);
+
+/* Returns 1 when the transfer is gone (finished or failed). */
+static int send_window(struct tftp_conn *c)
+{
+	struct tftp_server *s = c->srv;
+	int sent = 0;
+
+	while (xfer_may_send(&c->x) && !c->want_out) {
+		uint64_t idx = xfer_next(&c->x), end;
+		long n = build_block(c, idx);
+
+		if (n < 0) {
+			send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
+			log_msg(LOG_WARNING, "tftp: %s: read error on %s: %s", c->peer_str, c->name,
+				strerror(errno));
+			conn_finish(c, 0);
+			return 1;
+		}
+		send_pkt(c, s->pkt, TFTP_HDR + (size_t)n);
+		if (c->want_out)
+			break;	/* not sent; the same block goes first on EPOLLOUT */
+		xfer_sent(&c->x, (unsigned long)n < c->x.blksize);
+		end = (idx - 1) * c->x.blksize + (uint64_t)n;
+		if (end > c->bytes)
+			c->bytes = end;
+		sent++;
+	}
+	if (sent)
+		arm(c);
+	return 0;
+}
+
+static void send_oack(struct tftp_conn *c)
+{
+	size_t n = tftp_encode_oack(c->srv->pkt, PKT_CAP, &c->g);
+
+	send_pkt(c, c->srv->pkt, n);
+	arm(c);
+}
+
+static void send_ack(struct tftp_conn *c)
+{
+	uint8_t b[4];
+
+	tftp_encode_ack(b, sizeof(b), xfer_ack_block(&c->x));
+	send_pkt(c, b, sizeof(b));
+	arm(c);
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+static void conn_free(struct tftp_conn *c)
+{
+	struct tftp_server *s = c->srv;
+
+	if (c->timer)
+		loop_timer_cancel(s->loop, c->timer);
+	if (c->sock >= 0) {
+		loop_del_fd(s->loop, c->sock);
+		close(c->sock);
+	}
+	if (c->wfd >= 0) {
+		close(c->wfd);
+		unlinkat(s->upfd, c->tmpname, 0);	/* an unfinished upload leaves nothing */
+	}
+	file_put(s, c->file);
+	free(c->ckpt);
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->cnt.active--;
+	free(c);
+}
+
+static void conn_finish(struct tftp_conn *c, int ok)
+{
+	struct tftp_server *s = c->srv;
+
+	if (ok) {
+		s->cnt.completed++;
+		log_msg(LOG_INFO, "tftp: %s: %s %s done, %" PRIu64 " bytes", c->peer_str,
+			c->x.writing ? "received" : "sent", c->name, c->bytes);
+	} else {
+		s->cnt.failed++;
+		log_msg(LOG_INFO, "tftp: %s: %s %s failed after %" PRIu64 " bytes", c->peer_str,
+			c->x.writing ? "receiving" : "sending", c->name, c->bytes);
+	}
+	s->cnt.bytes += c->bytes;
+	conn_free(c);
+}
+
+/* The upload is complete: move it into place (never over an existing file
+ * unless tftp-upload-overwrite).  0, or a TFTP error code. */
+static int upload_commit(struct tftp_conn *c, const char **why)
+{
+	struct tftp_server *s = c->srv;
+	unsigned flags = s->cfg.upload_overwrite ? 0 : RENAME_NOREPLACE;
+
+	if (fsync(c->wfd) < 0) {
+		*why = "fsync failed";
+		return TFTP_ENOSPACE;
+	}
+	if (renameat2(s->upfd, c->tmpname, s->upfd, c->final, flags) < 0) {
+		*why = errno == EEXIST ? "file exists" : "rename failed";
+		return errno == EEXIST ? TFTP_EEXISTS : TFTP_EACCESS;
+	}
+	close(c->wfd);
+	c->wfd = -1;
+	return 0;
+}
+
+/* Carries out what the state machine decided; 1 when c is gone. */
+static int on_action(struct tftp_conn *c, enum tftp_action a)
+{
+	switch (a) {
+	case XA_NONE:
+		return 0;
+	case XA_SEND:
+		return send_window(c);
+	case XA_SEND_OACK:
+		send_oack(c);
+		return 0;
+	case XA_SEND_ACK:
+	case XA_DALLY:
+		send_ack(c);
+		return 0;
+	case XA_DONE:
+		if (c->x.writing)
+			conn_free(c);	/* counted when the upload was committed */
+		else
+			conn_finish(c, 1);
+		return 1;
+	case XA_FAIL:
+		log_msg(LOG_INFO, "tftp: %s: no answer after %u tries, dropped", c->peer_str,
+			c->x.max_retries);
+		conn_finish(c, 0);
+		return 1;
+	}
+	return 0;
+}
+
+static void conn_timer(struct loop *l, void *ctx)
+{
+	struct tftp_conn *c = ctx;
+	uint64_t now = loop_now_ms(l);
+
+	c->timer = NULL;
+	if (now < c->deadline) {
+		/* Progress since this timer was set: wait out the rest. */
+		c->timer = loop_timer_add(l, c->deadline - now, conn_timer, c);
+		return;
+	}
+	on_action(c, xfer_on_timeout(&c->x));
+}
+
+/* Fails the transfer with an ERROR to the peer; always returns 1. */
+static int conn_abort(struct tftp_conn *c, int code, const char *msg)
+{
+	send_error_to(c->sock, &c->peer, code, msg, c->srv->aux);
+	conn_finish(c, 0);
+	return 1;
+}
+
+static int handle_data(struct tftp_conn *c, const struct tftp_packet *p)
+{
+	struct tftp_server *s = c->srv;
+	int store = 0, code;
+	enum tftp_action a;
+	const char *why = NULL;
+
+	if (p->data_len > c->x.blksize) {
+		log_drop("tftp", c->peer_str, "DATA of %zu bytes, blksize %u", p->data_len, c->x.blksize);
+		return conn_abort(c, TFTP_EBADOP, "block larger than blksize");
+	}
+	a = xfer_on_data(&c->x, p->block, p->data_len, &store);
+	if (store) {
+		const uint8_t *d = p->data;
+		size_t n = p->data_len;
+
+		if (c->mode == TFTP_MODE_NETASCII) {
+			n = tftp_netascii_decode(p->data, p->data_len, s->aux, &c->pending_cr);
+			d = s->aux;
+		}
+		if (c->bytes + n > s->cfg.upload_max) {
+			log_drop("tftp", c->peer_str, "upload %s over %" PRIu64 " bytes", c->name,
+				 s->cfg.upload_max);
+			return conn_abort(c, TFTP_ENOSPACE, "upload size limit");
+		}
+		if (n && write(c->wfd, d, n) != (ssize_t)n)
+			return conn_abort(c, TFTP_ENOSPACE, "write failed");
+		c->bytes += n;
+		if (a == XA_DALLY && (code = upload_commit(c, &why)) != 0) {
+			log_msg(LOG_WARNING, "tftp: %s: upload %s: %s", c->peer_str, c->name, why);
+			return conn_abort(c, code, why);
+		}
+	}
+	if (a == XA_DALLY && store) {
+		/* Counted now; the dally only answers a lost final ACK. */
+		s->cnt.completed++;
+		s->cnt.bytes += c->bytes;
+		log_msg(LOG_INFO, "tftp: %s: received %s, %" PRIu64 " bytes", c->peer_str,
+			c->final, c->bytes);
+	}
+	return on_action(c, a);
+}
+
+static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct tftp_conn *c = ctx;
+	struct tftp_server *s = c->srv;
+	int i;
+
+	(void)l;
+	(void)fd;
+	if (events & EPOLLOUT) {
+		c->want_out = 0;
+		loop_mod_fd(s->loop, c->sock, EPOLLIN);
+		if (c->x.state == XFER_OACK)
+			send_oack(c);
+		else if (!c->x.writing)
+			send_window(c);
+		else
+			send_ack(c);
+		return;
+	}
+	/* A bounded batch per wakeup, so one busy peer cannot starve others. */
+	for (i = 0; i < 64; i++) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		struct tftp_packet p;
+		const char *why;
+		char fs[24];
+		ssize_t n = recvfrom(c->sock, s->pkt, PKT_CAP, 0, (struct sockaddr *)&from, &fl);
+
+		if (n < 0)
+			return;
+		if (fl != sizeof(from) || from.sin_addr.s_addr != c->peer.sin_addr.s_addr ||
+		    from.sin_port != c->peer.sin_port) {
+			/* RFC 1350: a stranger on our TID gets error 5; the
+			 * transfer goes on. */
+			peer_fmt(&from, fs, sizeof(fs));
+			log_drop("tftp", fs, "packet for another transfer's TID");
+			send_error_to(c->sock, &from, TFTP_EBADID, "unknown transfer ID", s->aux);
+			continue;
+		}
+		if (tftp_parse_packet(s->pkt, (size_t)n, &p, &why) != 0) {
+			log_drop("tftp", c->peer_str, "%s", why);
+			conn_abort(c, TFTP_EBADOP, why);
+			return;
+		}
+		if (p.op == TFTP_ERROR) {
+			/* PXE ROMs ask for tsize, read the OACK and abort with an
+			 * ERROR on purpose; that is no failure of ours. */
+			if (c->x.state == XFER_OACK) {
+				s->cnt.aborted++;
+				conn_free(c);
+			} else if (c->x.state == XFER_DALLY) {
+				conn_free(c);
+			} else {
+				log_msg(LOG_INFO, "tftp: %s: client aborted %s (error %u)", c->peer_str,
+					c->name, p.error);
+				conn_finish(c, 0);
+			}
+			return;
+		}
+		if (p.op == TFTP_ACK && !c->x.writing) {
+			if (on_action(c, xfer_on_ack(&c->x, p.block)))
+				return;
+		} else if (p.op == TFTP_DATA && c->x.writing) {
+			if (handle_data(c, &p))
+				return;
+		} else {
+			log_drop("tftp", c->peer_str, "%s in a %s transfer", tftp_op_name(p.op),
+				 c->x.writing ? "write" : "read");
+			conn_abort(c, TFTP_EBADOP, "unexpected packet");
+			return;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- requests */
+
+/* Largest blksize whose packet fits the interface MTU unfragmented. */
+static unsigned mtu_blksize(int sock, int ifindex)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ifindex <= 0 || !if_indextoname((unsigned)ifindex, ifr.ifr_name) ||
+	    ioctl(sock, SIOCGIFMTU, &ifr) < 0 || ifr.ifr_mtu < 576)
+		return TFTP_BLKSIZE_DEFAULT;	/* unknown: RFC 1350's size is always safe */
+	/* 20 bytes of IPv4 header, 8 of UDP, 4 of TFTP. */
+	return ifr.ifr_mtu - 32 > TFTP_BLKSIZE_MAX ? TFTP_BLKSIZE_MAX : (unsigned)(ifr.ifr_mtu - 32);
+}
+
+/* An ephemeral socket on the address the request came to (a multi-homed
+ * server must answer from the address the client knows). */
+static int ephemeral_socket(struct in_addr local)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr = local;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void refuse(struct tftp_server *s, struct in_addr local, const struct sockaddr_in *peer,
+		   const char *peer_str, int code, const char *why, const char *name)
+{
+	int fd = ephemeral_socket(local);
+
+	s->cnt.refused++;
+	log_drop("tftp", peer_str, "%s%s%s: %s", name ? "'" : "", name ? name : "request",
+		 name ? "'" : "", why);
+	if (fd >= 0) {
+		send_error_to(fd, peer, code, why, s->aux);
+		close(fd);
+	}
+}
+
+/* Name for the log: control characters shown as '?'. */
+static void printable(const char *in, char *out, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i + 1 < cap; i++)
+		out[i] = (unsigned char)in[i] < 0x20 || in[i] == 0x7f ? '?' : in[i];
+	out[i] = '\0';
+}
+
+static int open_read(struct tftp_server *s, struct tftp_conn *c, const char *rel,
+		     const char **why)
+{
+	char per[TFTP_NAME_MAX + 160];
+	int code = 0;
+
+	if (s->cfg.client_dir[0]) {
+		char ip[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &c->peer.sin_addr, ip, sizeof(ip));
+		if (tftp_path_client(s->cfg.client_dir, ip, rel, per, sizeof(per)) == 0) {
+			c->file = file_get(s, per, &code, why);
+			if (c->file || code != TFTP_ENOTFOUND)
+				return code;
+		}
+	}
+	c->file = file_get(s, rel, &code, why);
+	return c->file ? 0 : code;
+}
+
+static int open_write(struct tftp_server *s, struct tftp_conn *c, const char *rel,
+		      const char **why)
+{
+	struct stat st;
+
+	if (s->upfd < 0) {
+		*why = "write requests are refused";
+		return TFTP_EACCESS;
+	}
+	/* Uploads land flat in one directory: no subdirectories to walk. */
+	if (strchr(rel, '/') || rel[0] == '.') {
+		*why = "upload names may not contain '/' or start with '.'";
+		return TFTP_EACCESS;
+	}
+	if (c->g.tsize > 0 && (uint64_t)c->g.tsize > s->cfg.upload_max) {
+		*why = "upload size limit";
+		return TFTP_ENOSPACE;
+	}
+	if (!s->cfg.upload_overwrite && fstatat(s->upfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		*why = "file exists";
+		return TFTP_EEXISTS;
+	}
+	snprintf(c->final, sizeof(c->final), "%s", rel);
+	snprintf(c->tmpname, sizeof(c->tmpname), ".tftp-%u-%s", ++s->upload_seq, rel);
+	c->wfd = openat(s->upfd, c->tmpname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (c->wfd < 0) {
+		*why = "cannot create";
+		return TFTP_EACCESS;
+	}
+	return 0;
+}
+
+static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len,
+			   const struct sockaddr_in *peer, struct in_addr local, int ifindex)
+{
+	struct tftp_request req;
+	struct tftp_limits lim;
+	struct tftp_conn *c;
+	char peer_str[24], rel[TFTP_NAME_MAX + 1], shown[TFTP_NAME_MAX + 1];
+	const char *why = NULL;
+	int code, bufsz;
+
+	peer_fmt(peer, peer_str, sizeof(peer_str));
+	code = tftp_parse_request(pkt, len, &req, &why);
+	if (code) {
+		refuse(s, local, peer, peer_str, code, why, NULL);
+		return;
+	}
+	printable(req.name, shown, sizeof(shown));
+	if (req.op == TFTP_WRQ && s->upfd < 0) {
+		refuse(s, local, peer, peer_str, TFTP_EACCESS, "write requests are refused", shown);
+		return;
+	}
+	code = tftp_path_map(req.name, rel, sizeof(rel), &why);
+	if (code) {
+		refuse(s, local, peer, peer_str, code, why, shown);
+		return;
+	}
+	if (s->cfg.max_transfers && s->cnt.active >= s->cfg.max_transfers) {
+		refuse(s, local, peer, peer_str, TFTP_ENOTDEF, "server busy", shown);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		refuse(s, local, peer, peer_str, TFTP_ENOTDEF, "out of memory", shown);
+		return;
+	}
+	c->srv = s;
+	c->sock = -1;
+	c->wfd = -1;
+	c->peer = *peer;
+	c->mode = req.mode;
+	memcpy(c->peer_str, peer_str, sizeof(peer_str));
+	memcpy(c->name, shown, sizeof(shown));
+
+	lim.blksize_max = s->cfg.blksize_max;
+	if (s->cfg.mtu_cap) {
+		unsigned m = mtu_blksize(s->sock, ifindex);
+
+		if (m < lim.blksize_max)
+			lim.blksize_max = m;
+	}
+	/* Windowed uploads would need a windowed receiver; lock-step is enough. */
+	lim.window_max = req.op == TFTP_WRQ ? 0 : s->cfg.window_max;
+	lim.timeout_default_s = 1;
+	if (req.op == TFTP_RRQ) {
+		code = open_read(s, c, rel, &why);
+		if (code) {
+			refuse(s, local, peer, peer_str, code, why, shown);
+			free(c);
+			return;
+		}
+		/* RFC 2349: a netascii size is not known in advance. */
+		tftp_negotiate(&req.opts, &lim, req.mode == TFTP_MODE_OCTET ? c->file->size : -1, &c->g);
+	} else {
+		tftp_negotiate(&req.opts, &lim, req.opts.tsize, &c->g);
+		code = open_write(s, c, rel, &why);
+		if (code) {
+			refuse(s, local, peer, peer_str, code, why, shown);
+			free(c);
+			return;
+		}
+	}
+	/* Linked only now: from here on conn_free() undoes everything. */
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->cnt.active++;
+	s->cnt.started++;
+	c->timeout_ms = c->g.acked.timeout_s ? c->g.timeout_s * 1000u : s->cfg.timeout_ms;
+	xfer_init(&c->x, req.op == TFTP_WRQ, c->g.any, c->g.blksize, c->g.windowsize, s->cfg.retries);
+	if (req.mode == TFTP_MODE_NETASCII && req.op == TFTP_RRQ) {
+		c->ckpt = calloc(c->g.windowsize + 1, sizeof(*c->ckpt));
+		if (!c->ckpt) {
+			conn_abort(c, TFTP_ENOTDEF, "out of memory");
+			return;
+		}
+		c->ckpt[1 % (c->g.windowsize + 1)].carry = -1;
+	}
+	c->sock = ephemeral_socket(local);
+	if (c->sock < 0 || loop_add_fd(s->loop, c->sock, EPOLLIN, conn_io, c) < 0) {
+		log_msg(LOG_WARNING, "tftp: %s: no socket for %s: %s", peer_str, shown, strerror(errno));
+		if (c->sock >= 0)
+			close(c->sock);
+		c->sock = -1;
+		conn_finish(c, 0);
+		return;
+	}
+	/* A whole window must fit the socket buffer, or it goes out in bursts. */
+	bufsz = (int)((c->g.blksize + 64) * (c->g.windowsize + 1));
+	if (bufsz > (1 << 20))
+		bufsz = 1 << 20;
+	if (bufsz > 212992)
+		setsockopt(c->sock, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
+	log_msg(LOG_INFO, "tftp: %s: %s %s %s blksize %u window %u", peer_str,
+		req.op == TFTP_RRQ ? "read" : "write", shown,
+		req.mode == TFTP_MODE_OCTET ? "octet" : "netascii", c->g.blksize, c->g.windowsize);
+	if (c->g.any)
+		send_oack(c);
+	else if (req.op == TFTP_RRQ)
+		send_window(c);
+	else
+		send_ack(c);
+}
+
+static void listen_io(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct tftp_server *s = ctx;
+	int i;
+
+	(void)l;
+	(void)events;
+	for (i = 0; i < 64; i++) {
+		struct sockaddr_in peer;
+		char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct iovec iov = { s->pkt, PKT_CAP };
+		struct msghdr mh = {
+			.msg_name = &peer, .msg_namelen = sizeof(peer),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+		};
+		struct cmsghdr *cm;
+		struct in_addr local = { 0 };
+		int ifindex = 0;
+		ssize_t n = recvmsg(fd, &mh, 0);
+
+		if (n < 0)
+			return;
+		if (mh.msg_namelen != sizeof(peer) || peer.sin_family != AF_INET)
+			continue;
+		for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+				local = pi.ipi_spec_dst;
+				ifindex = pi.ipi_ifindex;
+			}
+		}
+		if (peer.sin_port == 0)
+			continue;	/* no reply is possible to port 0 */
+		start_transfer(s, s->pkt, (size_t)n, &peer, local, ifindex);
+	}
+}
+
+/* ---------------------------------------------------------------- server */
+
+static int open_dirs(const struct tftp_config *c, int *rootfd, int *upfd, char *err, size_t errlen)
+{
+	*upfd = -1;
+	*rootfd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*rootfd < 0) {
+		snprintf(err, errlen, "tftp-root %s: %s", c->root, strerror(errno));
+		return -1;
+	}
+	if (c->upload_dir[0]) {
+		*upfd = open(c->upload_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*upfd < 0) {
+			snprintf(err, errlen, "tftp-upload-dir %s: %s", c->upload_dir, strerror(errno));
+			close(*rootfd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct tftp_server *tftp_server_start(struct loop *l, const struct tftp_config *c,
+				      char *err, size_t errlen)
+{
+	struct tftp_server *s;
+	struct sockaddr_in sa;
+	struct rlimit rl;
+	int one = 1;
+
+	if (!c->root[0]) {
+		snprintf(err, errlen, "tftp-root is not set");
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->loop = l;
+	s->cfg = *c;
+	s->sock = -1;
+	s->pkt = malloc(PKT_CAP);
+	s->aux = malloc(PKT_CAP + 1);
+	if (!s->pkt || !s->aux) {
+		snprintf(err, errlen, "out of memory");
+		goto fail_mem;
+	}
+	if (open_dirs(c, &s->rootfd, &s->upfd, err, errlen) < 0)
+		goto fail_mem;
+	/* Each transfer holds a socket: a boot storm needs many descriptors,
+	 * so take the hard limit instead of a low default cap. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	s->sock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->sock < 0)
+		goto fail_sock;
+	setsockopt(s->sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(s->sock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(c->port);
+	if (c->listen[0])
+		inet_pton(AF_INET, c->listen, &sa.sin_addr);
+	if (bind(s->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    loop_add_fd(l, s->sock, EPOLLIN, listen_io, s) < 0)
+		goto fail_sock;
+	log_msg(LOG_INFO, "tftp: serving %s on %s:%u%s", c->root, c->listen[0] ? c->listen : "0.0.0.0",
+		c->port, c->upload_dir[0] ? ", uploads allowed" : "");
+	return s;
+fail_sock:
+	snprintf(err, errlen, "tftp socket %s:%u: %s", c->listen[0] ? c->listen : "0.0.0.0", c->port,
+		 strerror(errno));
+	if (s->sock >= 0)
+		close(s->sock);
+	close(s->rootfd);
+	if (s->upfd >= 0)
+		close(s->upfd);
+fail_mem:
+	free(s->pkt);
+	free(s->aux);
+	free(s);
+	return NULL;
+}
+
+int tftp_server_reload(struct tftp_server *s, const struct tftp_config *c, char *err, size_t errlen)
+{
+	int rootfd, upfd;
+
+	if (strcmp(c->listen, s->cfg.listen) || c->port != s->cfg.port) {
+		snprintf(err, errlen, "tftp-listen and tftp-port change only on restart");
+		return -1;
+	}
+	if (open_dirs(c, &rootfd, &upfd, err, errlen) < 0)
+		return -1;
+	close(s->rootfd);
+	if (s->upfd >= 0)
+		close(s->upfd);
+	s->rootfd = rootfd;
+	s->upfd = upfd;
+	s->cfg = *c;
+	return 0;
+}
+
+void tftp_server_stop(struct tftp_server *s)
+{
+	if (!s)
+		return;
+	while (s->conns)
+		conn_free(s->conns);
+	loop_del_fd(s->loop, s->sock);
+	close(s->sock);
+	close(s->rootfd);
+	if (s->upfd >= 0)
+		close(s->upfd);
+	free(s->pkt);
+	free(s->aux);
+	free(s);
+}
+
+void tftp_server_counters(const struct tftp_server *s, struct tftp_counters *out)
+{
+	*out = s->cnt;
+}
+
+void tftp_server_log_counters(const struct tftp_server *s)
+{
+	log_msg(LOG_INFO,
+		"tftp counters: started %" PRIu64 " completed %" PRIu64 " failed %" PRIu64
+		" aborted %" PRIu64 " refused %" PRIu64 " active %" PRIu64 " bytes %" PRIu64,
+		s->cnt.started, s->cnt.completed, s->cnt.failed, s->cnt.aborted, s->cnt.refused,
+		s->cnt.active, s->cnt.bytes);
+}
