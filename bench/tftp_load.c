@@ -11,6 +11,11 @@
  * Prints one line:
  *   ok=N fail=N bytes=N seconds=S MBps=X window=W blksize=B
  * and exits 0 only when every transfer completed with the right content.
+ *
+ *   tftp_load -s HOST [-p 69] -X REQFILE
+ * sends REQFILE's bytes as the request (hostile names for the confinement
+ * tests) and prints the first answer: "ERROR <code> <msg>", "OACK", "DATA
+ * <block> <len> <payload>" (then aborts the transfer) or "TIMEOUT".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -168,8 +173,74 @@ static int receive(struct client *c)
 	return 0;
 }
 
+/* Printable form of a reply's text, so a test can grep it. */
+static void show(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 200; i++)
+		putchar(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.');
+}
+
+static int raw_request(const struct sockaddr_in *srv, const char *reqfile)
+{
+	uint8_t req[2048], b[TFTP_HDR + TFTP_BLKSIZE_MAX];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	struct pollfd pf;
+	ssize_t rl, n;
+	int fd = open(reqfile, O_RDONLY), s;
+
+	if (fd < 0) {
+		perror(reqfile);
+		return 2;
+	}
+	rl = read(fd, req, sizeof(req));
+	close(fd);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (rl <= 0 || s < 0 ||
+	    sendto(s, req, (size_t)rl, 0, (const struct sockaddr *)srv, sizeof(*srv)) < 0) {
+		perror("request");
+		return 2;
+	}
+	pf.fd = s;
+	pf.events = POLLIN;
+	if (poll(&pf, 1, 3000) <= 0) {
+		printf("TIMEOUT\n");
+		return 1;
+	}
+	n = recvfrom(s, b, sizeof(b), 0, (struct sockaddr *)&from, &fl);
+	if (n < 4) {
+		printf("RUNT\n");
+		return 1;
+	}
+	switch (b[1]) {
+	case TFTP_ERROR:
+		printf("ERROR %u ", b[2] << 8 | b[3]);
+		show(b + 4, (size_t)n - 4);
+		break;
+	case TFTP_OACK:
+		printf("OACK ");
+		show(b + 2, (size_t)n - 2);
+		break;
+	case TFTP_DATA:
+		printf("DATA %u %zd ", b[2] << 8 | b[3], n - 4);
+		show(b + 4, (size_t)n - 4);
+		break;
+	default:
+		printf("OP %u", b[1]);
+	}
+	printf("\n");
+	/* Let the server free the transfer at once. */
+	n = (ssize_t)tftp_encode_error(b, sizeof(b), 0, "done");
+	sendto(s, b, (size_t)n, 0, (struct sockaddr *)&from, fl);
+	close(s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	const char *rawreq = NULL;
 	const char *host = "127.0.0.1", *verify = NULL, *outpath = NULL;
 	unsigned port = 69, nclients = 1, i, ok = 0, fail = 0, active;
 	uint64_t want_hash = FNV_INIT, want_bytes = 0, total = 0, t0, t1;
@@ -178,7 +249,7 @@ int main(int argc, char **argv)
 	struct pollfd *pf;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:X:")) != -1) {
 		switch (opt) {
 		case 's': host = optarg; break;
 		case 'p': port = (unsigned)atoi(optarg); break;
@@ -192,10 +263,19 @@ int main(int argc, char **argv)
 		case 'R': opt_reorder = (unsigned)atoi(optarg); break;
 		case 'T': opt_timeout = (unsigned)atoi(optarg); break;
 		case 'm': opt_retries = (unsigned)atoi(optarg); break;
+		case 'X': rawreq = optarg; break;
 		default:
 			fprintf(stderr, "usage: tftp_load -s HOST -f NAME -v LOCAL [-p -b -w -n -o -L -R -T -m]\n");
 			return 2;
 		}
+	}
+	if (rawreq) {
+		memset(&srv, 0, sizeof(srv));
+		srv.sin_family = AF_INET;
+		srv.sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &srv.sin_addr) != 1)
+			return 2;
+		return raw_request(&srv, rawreq);
 	}
 	if (!opt_file || !verify || nclients == 0 || nclients > 10000 || opt_blksize < 8 ||
 	    opt_blksize > TFTP_BLKSIZE_MAX || opt_window == 0) {
