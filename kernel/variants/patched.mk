@@ -30,3 +30,12 @@ patched-kernel:
 
 # A kernel image of the patched tree is stale when the series changed.
 $(foreach v,patched patched-kunit patched-kasan,$(BUILD)/kernel/$(notdir $(PATCHED_KSRC))/$(v)/arch/x86/boot/bzImage): $(PATCHED_STAMP)
+
+# Every prefix of the series builds (slow: one incremental build per
+# patch, in the patched variant's build directory; not part of make check).
+.PHONY: patched-bisect
+patched-bisect: deps
+	@$(MAKE) --no-print-directory $(BUILD)/kernel/$(notdir $(PATCHED_KSRC))/patched/.config VARIANT=patched
+	@KCC="$$(command -v ccache >/dev/null && echo 'ccache gcc' || echo gcc)" \
+		kernel/ipconfig/bisect-build.sh $(KSRC) $(PATCHED_KSRC) $(PATCHED_SERIES) \
+		$(BUILD)/kernel/$(notdir $(PATCHED_KSRC))/patched $(LOGS)/kernel-ipconfig-bisect.log

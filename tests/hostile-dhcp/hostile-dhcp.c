@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #define BOOTP_HDR 236		/* op .. file, before the magic cookie */
-#define PKT_MAX 1024
+#define PKT_MAX 1472		/* UDP payload of a 1500-byte Ethernet frame */
 
 struct pkt {
 	uint8_t b[PKT_MAX];
