@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# TFTP interop: real clients (tftp-hpa's tftp, atftp with windowsize, curl
+# with --tftp-blksize) and our windowed load client against netbootd's TFTP
+# server (sanitizer build), on loopback in a private network namespace.
+# Every transfer is checked by checksum.  Also: the upload policy.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+serve=$TAP_TOP/build/t/tftp_serve
+load=$TAP_TOP/build/t/tftp_load
+
+if [ "$(id -u)" -ne 0 ] || [ ! -x "$serve" ] || [ ! -x "$load" ]; then
+	skip "tftp interop" "needs root and build/t/tftp_serve, tftp_load (make check-quick)"
+	tap_done
+	exit
+fi
+if [ -z "${TFTP_TEST_NS:-}" ]; then
+	exec unshare --net env TFTP_TEST_NS=1 "$0" "$@"
+fi
+ip link set lo up
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+root=$work/root up=$work/up
+mkdir -p "$root/pxelinux.cfg" "$up" "$work/dl"
+head -c 3000000 /dev/urandom >"$root/vmlinuz"
+head -c 1048576 /dev/urandom >"$root/exact.bin"	# a multiple of every blksize: final empty block
+: >"$root/empty"
+# 70000 blocks of 8 bytes: block numbers roll over past 65535.
+head -c 560000 /dev/urandom >"$root/rollover.bin"
+printf 'DEFAULT linux\r\nLABEL linux\n  KERNEL vmlinuz\n\rend\n' >"$root/pxelinux.cfg/default"
+sum() { sha256sum <"$1" | cut -d' ' -f1; }
+same() { [ -f "$2" ] && [ "$(sum "$1")" = "$(sum "$2")" ]; }
+
+start_server() {
+	"$serve" tftp-root="$root" "$@" 2>>"$work/serve.log" &
+	pids+=($!)
+	srv=$!
+	for _ in $(seq 50); do
+		"$load" -f empty -v "$root/empty" -T 100 -m 3 >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "server starts" start_server tftp-upload-dir="$up" tftp-upload-max-size=2000000
+
+cd "$work/dl" || exit 1
+tftp 127.0.0.1 -m binary -c get vmlinuz hpa.bin >/dev/null 2>&1
+check "tftp-hpa: octet, lock-step 512" same "$root/vmlinuz" hpa.bin
+tftp 127.0.0.1 -m binary -c get /tftpboot/exact.bin hpa-exact.bin >/dev/null 2>&1
+check "tftp-hpa: /tftpboot/ prefix, file size a multiple of 512" same "$root/exact.bin" hpa-exact.bin
+tftp 127.0.0.1 -m ascii -c get pxelinux.cfg/default hpa-ascii.txt >/dev/null 2>&1
+check "tftp-hpa: netascii round-trips CR, LF and CR LF" same "$root/pxelinux.cfg/default" hpa-ascii.txt
+tftp 127.0.0.1 -m binary -c get empty hpa-empty >/dev/null 2>&1
+check "tftp-hpa: empty file" same "$root/empty" hpa-empty
+for w in 16 64; do
+	atftp --option "windowsize $w" --option "blksize 1468" --option "tsize 0" -g -r vmlinuz -l "atftp$w.bin" 127.0.0.1 >/dev/null 2>&1
+	check "atftp --option 'windowsize $w' blksize 1468" same "$root/vmlinuz" "atftp$w.bin"
+done
+for b in 512 1468 8192; do
+	curl -s --tftp-blksize "$b" "tftp://127.0.0.1/vmlinuz" -o "curl$b.bin"
+	check "curl --tftp-blksize $b" same "$root/vmlinuz" "curl$b.bin"
+done
+curl -s --tftp-blksize 1468 "tftp://127.0.0.1/exact.bin" -o curl-exact.bin
+check "curl: final empty block after exact multiple" same "$root/exact.bin" curl-exact.bin
+out=$("$load" -f vmlinuz -v "$root/vmlinuz" -b 1468 -w 64 -n 20)
+contains "$out" "ok=20 fail=0" "tftp_load: 20 concurrent windowsize-64 reads, checksums right"
+contains "$out" "window=64 blksize=1468" "windowsize 64 and blksize 1468 granted in the OACK"
+out=$("$load" -f vmlinuz -v "$root/vmlinuz" -b 65464 -w 4)
+contains "$out" "ok=1 fail=0" "tftp_load: blksize 65464 (loopback MTU allows it)"
+out=$("$load" -f rollover.bin -v "$root/rollover.bin" -b 8 -w 32)
+contains "$out" "ok=1 fail=0" "tftp_load: 70000 blocks, block number rolls over"
+
+# Uploads: only into tftp-upload-dir, never over a file, within the size limit.
+head -c 500000 /dev/urandom >"$work/put.bin"
+tftp 127.0.0.1 -m binary -c put "$work/put.bin" put.bin >/dev/null 2>&1
+check "upload into tftp-upload-dir" same "$work/put.bin" "$up/put.bin"
+check "upload did not land in the root" test ! -e "$root/put.bin"
+head -c 1000 /dev/urandom >"$work/other.bin"
+out=$(tftp 127.0.0.1 -m binary -c put "$work/other.bin" put.bin 2>&1)
+contains "$out" "Error code 6" "second upload of the same name: error 6, file exists"
+check "existing upload not overwritten" same "$work/put.bin" "$up/put.bin"
+head -c 3000000 /dev/urandom >"$work/huge.bin"
+out=$(tftp 127.0.0.1 -m binary -c put "$work/huge.bin" huge.bin 2>&1)
+contains "$out" "Error code 3" "upload over tftp-upload-max-size: error 3"
+check "oversized upload left nothing behind" test "$(find "$up" -mindepth 1 ! -name put.bin | wc -l)" -eq 0
+out=$(tftp 127.0.0.1 -m binary -c put "$work/other.bin" ../escape.bin 2>&1)
+contains "$out" "Error code 2" "upload name with ..: error 2"
+check "no file outside the upload dir" test ! -e "$work/escape.bin"
+
+kill -USR1 "$srv"
+sleep 0.3
+counters=$(grep 'tftp counters' "$work/serve.log" | tail -n 1)
+contains "$counters" "failed 1 " "SIGUSR1 counters: one failure, the oversized upload"
+started=$(sed -n 's/.*started \([0-9]*\) .*/\1/p' <<<"$counters")
+completed=$(sed -n 's/.*completed \([0-9]*\) .*/\1/p' <<<"$counters")
+check "counters: started ($started) = completed ($completed) + 1 failed" \
+	test "${started:-0}" -gt 30 -a "${completed:-0}" -eq $((${started:-0} - 1))
+kill "$srv"
+wait "$srv"
+ok $? "server exits cleanly under ASan/UBSan"
+grep -E 'AddressSanitizer|runtime error|LeakSanitizer' "$work/serve.log" | head -n 5 | sed 's/^/# /'
+
+# Without tftp-upload-dir every write request is refused.
+check "server restarts without uploads" start_server
+out=$(tftp 127.0.0.1 -m binary -c put "$work/other.bin" new.bin 2>&1)
+contains "$out" "Error code 2" "uploads off by default: error 2"
+tap_done
