@@ -229,6 +229,10 @@ static void build(const struct config *c, const struct client *cl, const struct 
 		ip_str(next, ns);
 		if (!o.v[DHO_TFTP_SERVER])
 			set_opt(&o, DHO_TFTP_SERVER, ns, strlen(ns));
+	} else {
+		/* Like dnsmasq: we are the next server unless told otherwise.
+		 * The kernel's ipconfig takes its NFS root server from siaddr. */
+		h.siaddr = ctx->server_ip;
 	}
 	if (bf[0]) {
 		/* A name too long for the file field goes only in option 67. */

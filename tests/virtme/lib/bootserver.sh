@@ -57,3 +57,29 @@ vb_cmd_server_start() {
 	sleep 0.3
 	kill -0 "$!" 2>/dev/null || { cat "$run/server-cmd.log" >&2; vb_setup_error "--server-cmd exited at once"; }
 }
+
+# vb_netbootd_start RUNDIR MAC ROOTPATH: netbootd (DHCP, BOOTP and RARP in
+# one daemon) with the same answers as dnsmasq and rarpd above: MAC is
+# vboot-node at VB_NODE_IP (from ethers and hosts files in RUNDIR), the
+# pool is VB_POOL_START..VB_POOL_END, ROOTPATH goes out as option 17.
+vb_netbootd_start() {
+	local run=$1 mac=$2 rootpath=$3 conf=$1/netbootd.conf
+	printf '%s vboot-node\n' "$mac" >"$run/netbootd.ethers"
+	printf '%s vboot-node\n%s vboot-server\n' "$VB_NODE_IP" "$VB_SERVER_IP" >"$run/netbootd.hosts"
+	{
+		echo "interface $VB_BRIDGE"
+		echo "lease-file $run/netbootd.leases"
+		echo "ethers $run/netbootd.ethers"
+		echo "hosts $run/netbootd.hosts"
+		echo "subnet ${VB_SERVER_IP%.*}.0/$VB_PREFIX"
+		echo "  pool $VB_POOL_START $VB_POOL_END"
+		echo "  lease-time 3600"
+		echo "  option routers $VB_SERVER_IP"
+		[ -z "$rootpath" ] || echo "  root-path $rootpath"
+		echo "end"
+	} >"$conf"
+	"$VB_NETBOOTD" -c "$conf" --debug >"$run/netbootd.log" 2>&1 &
+	VB_PIDS+=($!)
+	vb_wait_for 10 "netbootd" grep -q 'netbootd: serving' "$run/netbootd.log" ||
+		{ cat "$run/netbootd.log" >&2; vb_setup_error "netbootd did not start (log: $run/netbootd.log)"; }
+}

@@ -330,6 +330,7 @@ static void test_dhcp(void)
 	       (ntohl(rm.h.yiaddr) >> 8) == (198u << 16 | 51u << 8 | 100u),
 	       "relayed DISCOVER served from the relay's subnet");
 	TAP_OK(r.dest == DEST_RELAY && r.dst_ip == ip("198.51.100.1") && r.dst_port == 67, "reply to giaddr:67");
+	TAP_OK(rm.h.siaddr == ctx.server_ip, "no next-server: siaddr is the server (ipconfig's root server)");
 	v = dhcp_get(&rm, DHO_RELAY_AGENT, &l);
 	TAP_OK(v && l == 5 && !memcmp(v, "\x01\x03" "abc", 5), "option 82 echoed unchanged");
 	start(&p, DHCPDISCOVER, 0x61);
