@@ -43,7 +43,7 @@ else
 	skip "JUnit report is well-formed XML" "no python3"
 fi
 check "console log kept" grep -q "VBOOT-USERSPACE-OK" "$L/pass/console.log"
-check "server logs kept" test -s "$L/pass/dnsmasq.log" -a -s "$L/pass/ganesha.log"
+check "server logs kept" test -s "$L/pass/netbootd.log" -a -s "$L/pass/ganesha.log"
 check "no process of the run is left" test -z "$(run_procs "$L/pass")"
 
 # --- a timeout is reported as such, within the limit
