@@ -17,13 +17,18 @@ FUZZ_CC ?= clang
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 NETBOOTD_FUZZERS := $(BUILD)/t/fuzz_netbootd_rfc951 $(BUILD)/t/fuzz_netbootd_rfc903
 
-PROGRAMS += $(BIN)/netbootd
+PROGRAMS += $(BIN)/netbootd $(BIN)/dhcp-load
 UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(BUILD)/t/test_netbootd_server \
 	$(BUILD)/t/netbootd $(NETBOOTD_FUZZERS)
 
 $(BIN)/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(CFLAGS) -o $@ $(NETBOOTD_SRC)
+
+# The DHCP load generator (bench/dhcp, and the lease crash test).
+$(BIN)/dhcp-load: bench/dhcp-load.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(CFLAGS) -o $@ bench/dhcp-load.c
 
 # Sanitizer build for the black-box suites (tests/unit/test_netbootd*.sh).
 $(BUILD)/t/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)

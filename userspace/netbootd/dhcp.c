@@ -32,7 +32,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BURST 64
+/* Requests read per wakeup, and so the most ACKs that share one journal
+ * sync: under load the socket queue fills while a sync runs, and the next
+ * burst commits all of it at once. */
+#define BURST 256
 
 struct dhcp_io {
 	struct server *s;
@@ -49,7 +52,7 @@ struct dhcp_io *dhcp_io_open(struct server *s, char *err, size_t errlen)
 {
 	struct dhcp_io *d = calloc(1, sizeof(*d));
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(s->cfg->dhcp_port) };
-	int one = 1;
+	int one = 1, rcvbuf = 4 << 20;
 
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
@@ -67,6 +70,10 @@ struct dhcp_io *dhcp_io_open(struct server *s, char *err, size_t errlen)
 		dhcp_io_free(d);
 		return NULL;
 	}
+	/* A boot storm arrives faster than one sync: queue it, do not drop it
+	 * (FORCE passes rmem_max while we are still root). */
+	if (setsockopt(d->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(d->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	for (size_t i = 0; i < s->nifs; i++) {
 		struct netif *n = &s->ifs[i];
 
