@@ -40,6 +40,7 @@ struct client {
 	uint64_t expect;	/* next block index wanted */
 	uint64_t bytes, hash;
 	uint64_t deadline;
+	uint64_t dally_until;	/* done: re-ACK a repeated last block until then */
 	uint8_t held[TFTP_HDR + TFTP_BLKSIZE_MAX];
 	size_t held_len;
 	FILE *out;
@@ -98,6 +99,11 @@ static void handle(struct client *c, const uint8_t *p, size_t n)
 		return;
 	op = (uint16_t)(p[0] << 8 | p[1]);
 	blk = (uint16_t)(p[2] << 8 | p[3]);
+	if (c->done) {
+		if (op == TFTP_DATA)
+			send_ack(c);
+		return;
+	}
 	c->retries = 0;
 	c->deadline = now_ms() + opt_timeout;
 	if (op == TFTP_ERROR) {
@@ -134,6 +140,9 @@ static void handle(struct client *c, const uint8_t *p, size_t n)
 	if (n - 4 < c->blksize) {
 		send_ack(c);
 		c->done = 1;
+		/* RFC 1350's dally: if our final ACK is lost the server resends
+		 * the last block, and only an answer lets it finish cleanly. */
+		c->dally_until = now_ms() + 3 * opt_timeout;
 		return;
 	}
 	if (++c->since_ack >= c->window)
@@ -165,7 +174,7 @@ static int receive(struct client *c)
 		return 0;
 	}
 	handle(c, b, (size_t)n);
-	if (c->have_held && !c->done && !c->failed) {
+	if (c->have_held && !c->failed) {
 		/* The held packet arrives after its successor. */
 		c->have_held = 0;
 		handle(c, c->held, c->held_len);
@@ -330,15 +339,23 @@ int main(int argc, char **argv)
 			c->out = fopen(outpath, "wb");
 		send_req(c, &srv);
 	}
+	t1 = 0;
 	for (;;) {
-		uint64_t now;
+		uint64_t now = now_ms();
+		unsigned running = 0;
 
 		active = 0;
 		for (i = 0; i < nclients; i++) {
-			pf[i].fd = cs[i].done || cs[i].failed ? -1 : cs[i].fd;
+			int live = !cs[i].failed && (!cs[i].done || now < cs[i].dally_until);
+
+			pf[i].fd = live ? cs[i].fd : -1;
 			pf[i].events = POLLIN;
-			active += pf[i].fd >= 0;
+			active += live;
+			running += !cs[i].failed && !cs[i].done;
 		}
+		/* The clock stops when the last transfer ends, not after the dally. */
+		if (!running && !t1)
+			t1 = now;
 		if (!active)
 			break;
 		poll(pf, nclients, 20);
@@ -350,7 +367,7 @@ int main(int argc, char **argv)
 			if (pf[i].fd < 0)
 				continue;
 			if (pf[i].revents & POLLIN)
-				for (k = 0; k < 256 && !c->done && !c->failed; k++)
+				for (k = 0; k < 256 && !c->failed; k++)
 					if (receive(c) < 0)
 						break;
 			if (!c->done && !c->failed && now >= c->deadline) {
@@ -366,7 +383,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	t1 = now_ms();
 	for (i = 0; i < nclients; i++) {
 		struct client *c = &cs[i];
 

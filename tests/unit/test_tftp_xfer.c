@@ -113,7 +113,10 @@ int main(void)
 	n = send_window(&x, 100, sent);
 	TAP_OK(n == 16 && sent[0] == 10 && sent[15] == 25, "window slides from the ACKed block");
 	TAP_OK(xfer_on_timeout(&x) == XA_SEND && xfer_next(&x) == 10, "timeout rewinds to the first unACKed block");
+	TAP_OK(xfer_on_ack(&x, 20) == XA_SEND && xfer_next(&x) == 21,
+	       "after a rewind, a late ACK for a block sent before it still counts");
 	TAP_OK(xfer_on_timeout(&x) == XA_SEND, "second timeout still retries");
+	TAP_OK(xfer_on_timeout(&x) == XA_SEND, "third timeout still retries");
 	TAP_OK(xfer_on_timeout(&x) == XA_FAIL && x.state == XFER_FAILED, "retries exhausted: fail");
 	TAP_OK(xfer_on_ack(&x, 25) == XA_NONE, "nothing after failure");
 

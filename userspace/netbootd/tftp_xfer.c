@@ -22,6 +22,7 @@ void xfer_init(struct tftp_xfer *x, int writing, int oack, unsigned blksize,
 	x->max_retries = max_retries;
 	x->acked = 0;
 	x->next = 1;
+	x->sent_end = 1;
 	x->last = 0;
 	x->received = 0;
 	x->dup_acks = 0;
@@ -46,6 +47,8 @@ void xfer_sent(struct tftp_xfer *x, int short_block)
 	if (short_block && (!x->last || x->next < x->last))
 		x->last = x->next;
 	x->next++;
+	if (x->next > x->sent_end)
+		x->sent_end = x->next;
 }
 
 enum tftp_action xfer_on_ack(struct tftp_xfer *x, uint16_t block)
@@ -65,10 +68,12 @@ enum tftp_action xfer_on_ack(struct tftp_xfer *x, uint16_t block)
 	if (x->state != XFER_RUN)
 		return XA_NONE;
 	/* The wire number is 16 bits; the only blocks it can mean are the
-	 * ones in flight, just above what is already acknowledged. */
+	 * ones in flight, just above what is already acknowledged.  After a
+	 * rewind, blocks up to sent_end are still in flight: an ACK for one
+	 * of them from before the rewind counts. */
 	diff = (uint16_t)(block - (uint16_t)x->acked);
 	cand = x->acked + diff;
-	if (diff == 0 || cand >= x->next) {
+	if (diff == 0 || cand >= x->sent_end) {
 		x->dup_acks++;
 		return XA_NONE;
 	}

@@ -40,6 +40,7 @@ struct tftp_xfer {
 	unsigned retries, max_retries;
 	uint64_t acked;		/* read: highest block the client ACKed */
 	uint64_t next;		/* read: next block index to send */
+	uint64_t sent_end;	/* read: one past the highest block ever sent */
 	uint64_t last;		/* read: index of the final (short) block, 0 if unknown */
 	uint64_t received;	/* write: highest block stored */
 	uint64_t dup_acks;	/* ignored duplicates, for the counters */
