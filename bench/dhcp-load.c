@@ -8,7 +8,10 @@
  *
  *   dhcp-load --server 127.0.0.1 --relay 198.19.255.254 --clients 10000
  *            [--window 64] [--timeout-ms 1000] [--retries 8] [--port 67]
- *            [--seed N] [--acked FILE] [--max-seconds S]
+ *            [--seed N] [--acked FILE] [--max-seconds S] [--rate N]
+ *
+ * --rate caps new clients per second (a steady stream instead of a burst);
+ * --acked writes "ip mac" for each ACK as it arrives.
  *
  * Prints one summary line:
  *   dhcp-load clients=N bound=N naks=N retransmits=N dup_addresses=N seconds=S lps=L
@@ -36,9 +39,9 @@ struct client {
 
 static struct {
 	const char *server, *relay, *acked;
-	unsigned clients, window, timeout_ms, retries, seed, max_seconds;
+	unsigned clients, window, timeout_ms, retries, seed, max_seconds, rate;
 	uint16_t port;
-} opt = { "127.0.0.1", "198.19.255.254", NULL, 1000, 64, 1000, 8, 1, 120, 67 };
+} opt = { "127.0.0.1", "198.19.255.254", NULL, 1000, 64, 1000, 8, 1, 120, 0, 67 };
 
 static double now_s(void)
 {
@@ -129,7 +132,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: dhcp-load [--server IP] [--relay IP] [--port N] [--clients N] "
 			"[--window N] [--timeout-ms N] [--retries N] [--seed N] [--acked FILE] "
-			"[--max-seconds N]\n");
+			"[--max-seconds N] [--rate N]\n");
 	exit(2);
 }
 
@@ -158,6 +161,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--retries")) opt.retries = (unsigned)atoi(v);
 		else if (!strcmp(a, "--seed")) opt.seed = (unsigned)atoi(v);
 		else if (!strcmp(a, "--max-seconds")) opt.max_seconds = (unsigned)atoi(v);
+		else if (!strcmp(a, "--rate")) opt.rate = (unsigned)atoi(v);
 		else usage();
 		i++;
 	}
@@ -189,7 +193,8 @@ int main(int argc, char **argv)
 		double t = now_s();
 
 		/* Start new clients up to the window. */
-		while (inflight < opt.window && next < opt.clients) {
+		while (inflight < opt.window && next < opt.clients &&
+		       (!opt.rate || next < (t - t0) * opt.rate + 1)) {
 			size_t n = build(next, 1, &cl[next], giaddr, b);
 
 			cl[next].state = C_DISCOVER;
