@@ -18,7 +18,7 @@ PKGS=(
 	# network plumbing
 	iproute2 procps psmisc
 	# reference peers
-	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client
+	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client kea-dhcp4-server
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
 )
