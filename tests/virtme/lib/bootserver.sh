@@ -58,12 +58,15 @@ vb_cmd_server_start() {
 	kill -0 "$!" 2>/dev/null || { cat "$run/server-cmd.log" >&2; vb_setup_error "--server-cmd exited at once"; }
 }
 
-# vb_netbootd_start RUNDIR MAC ROOTPATH: netbootd (DHCP, BOOTP and RARP in
-# one daemon) with the same answers as dnsmasq and rarpd above: MAC is
-# vboot-node at VB_NODE_IP (from ethers and hosts files in RUNDIR), the
-# pool is VB_POOL_START..VB_POOL_END, ROOTPATH goes out as option 17.
+# vb_netbootd_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE [IPXEFILE]]:
+# netbootd (DHCP, BOOTP and RARP in one daemon) with the same answers as
+# dnsmasq and rarpd above: MAC is vboot-node at VB_NODE_IP (from ethers and
+# hosts files in RUNDIR), the pool is VB_POOL_START..VB_POOL_END, ROOTPATH
+# goes out as option 17.  With TFTPDIR, netbootd also serves TFTP from it
+# and names BOOTFILE for PXE, or IPXEFILE to a client that is iPXE already.
 vb_netbootd_start() {
-	local run=$1 mac=$2 rootpath=$3 conf=$1/netbootd.conf
+	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
+	local conf=$1/netbootd.conf
 	printf '%s vboot-node\n' "$mac" >"$run/netbootd.ethers"
 	printf '%s vboot-node\n%s vboot-server\n' "$VB_NODE_IP" "$VB_SERVER_IP" >"$run/netbootd.hosts"
 	{
@@ -71,11 +74,14 @@ vb_netbootd_start() {
 		echo "lease-file $run/netbootd.leases"
 		echo "ethers $run/netbootd.ethers"
 		echo "hosts $run/netbootd.hosts"
+		[ -z "$tftp" ] || echo "tftp-root $tftp"
 		echo "subnet ${VB_SERVER_IP%.*}.0/$VB_PREFIX"
 		echo "  pool $VB_POOL_START $VB_POOL_END"
 		echo "  lease-time 3600"
 		echo "  option routers $VB_SERVER_IP"
 		[ -z "$rootpath" ] || echo "  root-path $rootpath"
+		[ -z "$bootfile" ] || echo "  boot-file $bootfile"
+		[ -z "$ipxefile" ] || echo "  ipxe-boot-file $ipxefile"
 		echo "end"
 	} >"$conf"
 	"$VB_NETBOOTD" -c "$conf" --debug >"$run/netbootd.log" 2>&1 &
