@@ -10,6 +10,9 @@ NETBOOTD_CORE_SRC := $(NBD)/config.c $(NBD)/lease.c $(NBD)/rfc2131.c $(NBD)/log.
 NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/netif.c $(NBD)/dhcp.c $(NBD)/rarp.c \
 	$(NBD)/ratelimit.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 NETBOOTD_HDR := $(wildcard $(NBD)/*.h)
+# TFTP (issue 5): its daemon sources, unit tests, fuzzer and test server.
+include $(NBD)/tftp.mk
+NETBOOTD_SRC += $(TFTP_SRC)
 
 # libFuzzer needs clang; the harnesses run briefly in check-quick
 # (tests/unit/test_netbootd_fuzz.sh).
@@ -46,7 +49,3 @@ $(BUILD)/t/test_netbootd_codec: $(NBD)/tests/test_netbootd_codec.c $(NETBOOTD_CO
 $(BUILD)/t/fuzz_netbootd_%: $(NBD)/fuzz/fuzz_%.c $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(NETBOOTD_CODEC_SRC)
-
-# TFTP (issue 5): its daemon sources, unit tests, fuzzer and test server.
-include $(NBD)/tftp.mk
-NETBOOTD_SRC += $(TFTP_SRC)

@@ -13,6 +13,7 @@
 #include "loop.h"
 #include "rarp.h"
 #include "server.h"
+#include "tftp.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -29,7 +30,13 @@
 struct daemon_state {
 	struct server srv;
 	struct dhcp_io *dhcp;
+	struct tftp_server *tftp;	/* NULL without tftp-root */
 	int sigfd;
+};
+
+/* tftp-* keys belong to the TFTP module. */
+static const struct cfg_tftp_hooks tftp_hooks = {
+	tftp_config_alloc, tftp_config_set, tftp_config_release,
 };
 
 static void usage(FILE *f)
@@ -55,6 +62,9 @@ static void reload(struct daemon_state *d)
 	    memcmp(c->ifaces, old->ifaces, sizeof(c->ifaces)) || c->dhcp_port != old->dhcp_port ||
 	    strcmp(c->lease_file, old->lease_file))
 		log_msg(LOG_WARNING, "reload: interfaces, dhcp-port and lease-file only change on restart");
+	if (d->tftp && c->tftp && c->tftp->root[0] &&
+	    tftp_server_reload(d->tftp, c->tftp, err, sizeof(err)) < 0)
+		log_msg(LOG_WARNING, "reload: %s (TFTP keeps its running config)", err);
 	d->srv.cfg = c;
 	lease_set_sync(d->srv.leases, c->lease_sync);
 	log_init("netbootd", -1, c->log_level);
@@ -76,6 +86,8 @@ static void on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 		case SIGUSR1:
 			dhcp_io_dump(d->dhcp);
 			rarp_dump();
+			if (d->tftp)
+				tftp_server_log_counters(d->tftp);
 			log_msg(LOG_INFO, "drops logged or suppressed: %lu", log_drop_count());
 			break;
 		default:
@@ -128,7 +140,14 @@ static int start(struct daemon_state *d, char *err, size_t errlen)
 	if (netif_scan(s, err, errlen) < 0)
 		return -1;
 	d->dhcp = dhcp_io_open(s, err, errlen);
-	if (!d->dhcp || rarp_open(s, err, errlen) < 0 || drop_privileges(s->cfg, err, errlen) < 0)
+	if (!d->dhcp || rarp_open(s, err, errlen) < 0)
+		return -1;
+	/* Before the chroot: tftp-root is a path on the host, and port 69 is
+	 * privileged.  The root stays open as a directory descriptor. */
+	if (s->cfg->tftp && s->cfg->tftp->root[0] &&
+	    !(d->tftp = tftp_server_start(s->loop, s->cfg->tftp, err, errlen)))
+		return -1;
+	if (drop_privileges(s->cfg, err, errlen) < 0)
 		return -1;
 	/* Opened after chroot and setuid: compaction renames inside it. */
 	s->leases = lease_open(s->cfg->lease_file, s->cfg->lease_sync, (int64_t)time(NULL),
@@ -180,7 +199,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("netbootd", use_syslog, LOG_INFO);
-	d.srv.cfg = config_load(path, NULL, err, sizeof(err));
+	d.srv.cfg = config_load(path, &tftp_hooks, err, sizeof(err));
 	if (!d.srv.cfg) {
 		fprintf(stderr, "netbootd: %s\n", err);
 		return 1;
@@ -200,6 +219,7 @@ int main(int argc, char **argv)
 	} else {
 		log_msg(LOG_ERR, "%s", err);
 	}
+	tftp_server_stop(d.tftp);
 	dhcp_io_free(d.dhcp);
 	if (d.sigfd >= 0)
 		close(d.sigfd);
