@@ -17,7 +17,7 @@ leftovers() { find "$1" -maxdepth 1 -name '.*mkroot*' | head -n 3; }
 cat >"$T/t.spec" <<'SPEC'
 # owners, modes, device nodes and links that an ordinary user cannot create
 dir   /home/u 0750 1000 100
-dir   /tmp 1777 0 0
+dir   /tmp 1777 0 0   # sticky; a word starting with # begins a comment
 nod   /dev/console 0600 0 0 c 5 1
 nod   /dev/fd0 0660 0 6 b 2 0
 file  /sbin/sash /bin/sash 4755 0 0

@@ -537,8 +537,8 @@ int spec_read(struct spec_ctx *ctx, const char *file, int depth)
 			break;
 		}
 		for (t = strtok_r(line, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
-			if (ntok == 0 && t[0] == '#')
-				break;
+			if (t[0] == '#')
+				break;	/* a comment, to the end of the line */
 			if (ntok == MAX_TOKENS) {
 				rc = fail_at(&w, "too many words");
 				break;
