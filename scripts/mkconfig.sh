@@ -7,6 +7,8 @@
 # explains why (naming the symbol, the fragment line and the failing
 # dependency) and writes nothing.  OUTDIR/.config is only replaced when it
 # differs, so an unchanged config does not make the kernel rebuild.
+# SAVEDEFCONFIG=FILE also writes the minimal defconfig (what the kernel
+# patch series adds as arch/x86/configs/netboot_defconfig).
 set -euo pipefail
 
 if [ $# -lt 4 ]; then
@@ -23,7 +25,9 @@ kcmerge=${KCMERGE:-$here/../build/bin/kcmerge}
 [ -x "$kcmerge" ] || { echo "mkconfig: $kcmerge is missing: run make kcmerge" >&2; exit 2; }
 
 status=0
-"$kcmerge" --ksrc "$ksrc" -O "$outdir" --base "$base" --strict "$@" || status=$?
+save=()
+[ -z "${SAVEDEFCONFIG:-}" ] || save=(--savedefconfig "$SAVEDEFCONFIG")
+"$kcmerge" --ksrc "$ksrc" -O "$outdir" --base "$base" --strict "${save[@]}" "$@" || status=$?
 case $status in
 0) ;;
 1) echo "mkconfig: refusing to write $outdir/.config" >&2; exit 1 ;;

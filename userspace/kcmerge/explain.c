@@ -87,8 +87,8 @@ struct property *sym_prompt(struct symbol *sym)
 {
 	struct property *prop;
 
-	for (prop = sym->prop; prop; prop = prop->next) if (prop->text)
-		if (prop->type == P_PROMPT)
+	kc_for_each_prop(sym, prop, P_PROMPT)
+		if (prop->text)
 			return prop;
 	return NULL;
 }
@@ -247,7 +247,7 @@ static void explain_default(struct symbol *sym, struct buf *out)
 		buf_free(&imp);
 		return;
 	}
-	for (prop = sym->prop; prop; prop = prop->next) if (prop->type == P_DEFAULT) {
+	kc_for_each_prop(sym, prop, P_DEFAULT) {
 		if (expr_calc_value(prop->visible.expr) == no)
 			continue;
 		buf_printf(out, "default ");
@@ -379,7 +379,7 @@ void explain_why(struct symbol *sym, struct buf *out)
 	buf_printf(out, "CONFIG_%s=%s (%s", sym->name,
 		   (sym->flags & SYMBOL_WRITE) || sym->type == S_BOOLEAN || sym->type == S_TRISTATE ?
 		   sym_get_string_value(sym) : "<not set>", sym_type_name(sym->type));
-	for (prop = sym->prop; prop; prop = prop->next) if (prop->type == P_SYMBOL)
+	kc_for_each_prop(sym, prop, P_SYMBOL)
 		if (prop->file)
 			buf_printf(out, ", %s:%d", prop->file->name, prop->lineno);
 	buf_printf(out, ")\n");
@@ -419,7 +419,7 @@ void explain_why(struct symbol *sym, struct buf *out)
 		buf_printf(out, "  choice: \"%s\" [=%s], chosen: %s\n", cprompt ? cprompt->text : "?",
 			   tri_str(cs->curr.tri), chosen && chosen->name ? chosen->name : "none");
 	}
-	for (prop = sym->prop; prop; prop = prop->next) if (prop->type == P_DEFAULT) {
+	kc_for_each_prop(sym, prop, P_DEFAULT) {
 		buf_printf(out, "  default: ");
 		expr_with_values(prop->expr, out);
 		if (prop->visible.expr) {

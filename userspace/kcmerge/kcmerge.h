@@ -9,6 +9,15 @@
 #include "lkc.h"
 #include "fragment.h"
 
+/* lkc's for_all_symbols and for_all_properties, spelled out here so that
+ * checkers without the kernel's headers (cppcheck) can read our loops. */
+#define kc_for_each_symbol(i, sym) \
+	for ((i) = 0; (i) < SYMBOL_HASHSIZE; (i)++) \
+		for ((sym) = symbol_hash[(i)]; (sym); (sym) = (sym)->next)
+#define kc_for_each_prop(sym, prop, ptype) \
+	for ((prop) = (sym)->prop; (prop); (prop) = (prop)->next) \
+		if ((prop)->type == (ptype))
+
 /* Exit codes (kcmerge.1, --help). */
 enum {
 	EXIT_OK = 0,

@@ -131,7 +131,7 @@ static bool raise_sym(struct ctx *c, struct symbol *s, tristate want)
 	} else {
 		struct property *prop;
 
-		for (prop = s->prop; prop; prop = prop->next) if (prop->type == P_DEFAULT) {
+		kc_for_each_prop(s, prop, P_DEFAULT) {
 			if (expr_calc_value(prop->expr) >= want) {
 				ok = raise_expr(c, prop->visible.expr, want) && raise_expr(c, s->dir_dep.expr, want);
 				break;

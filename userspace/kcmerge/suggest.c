@@ -50,7 +50,7 @@ const char *suggest_symbol(const char *name)
 	size_t best_d = strlen(name) / 2 + 2, d;
 	int i;
 
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
+	kc_for_each_symbol(i, sym) {
 		if (!sym->name || sym->type == S_UNKNOWN || (sym->flags & SYMBOL_CONST))
 			continue;
 		d = distance(name, sym->name, best_d);

@@ -226,7 +226,7 @@ void tree_recalc(void)
 	int i;
 
 	sym_clear_all_valid();
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next)
+	kc_for_each_symbol(i, sym)
 		sym_calc_value(sym);
 }
 
@@ -236,7 +236,7 @@ static void set_all_new_no(void)
 	struct symbol *sym;
 	int i;
 
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
+	kc_for_each_symbol(i, sym) {
 		if (sym_has_value(sym) || sym->flags & SYMBOL_VALID)
 			continue;
 		if (sym_get_type(sym) == S_BOOLEAN || sym_get_type(sym) == S_TRISTATE) {
@@ -245,10 +245,10 @@ static void set_all_new_no(void)
 		}
 	}
 	sym_clear_all_valid();
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next)
+	kc_for_each_symbol(i, sym)
 		if ((sym_is_choice(sym) && !sym_has_value(sym)) || sym_is_choice_value(sym))
 			sym->flags |= SYMBOL_NEED_SET_CHOICE_VALUES;
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
+	kc_for_each_symbol(i, sym) {
 		if (sym_has_value(sym) || !sym_is_choice(sym))
 			continue;
 		sym_calc_value(sym);
@@ -263,10 +263,10 @@ static void set_all_new_default(void)
 	int i;
 
 	sym_clear_all_valid();
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next)
+	kc_for_each_symbol(i, sym)
 		if ((sym_is_choice(sym) && !sym_has_value(sym)) || sym_is_choice_value(sym))
 			sym->flags |= SYMBOL_NEED_SET_CHOICE_VALUES;
-	for (i = 0; i < SYMBOL_HASHSIZE; i++) for (sym = symbol_hash[i]; sym; sym = sym->next) {
+	kc_for_each_symbol(i, sym) {
 		if (sym_has_value(sym) || !sym_is_choice(sym))
 			continue;
 		sym_calc_value(sym);
