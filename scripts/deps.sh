@@ -19,6 +19,8 @@ PKGS=(
 	iproute2 procps psmisc
 	# reference peers
 	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client kea-dhcp4-server
+	# the TFTP benchmark's peer, PXE router advertisements, loss tests
+	tftpd-hpa radvd nftables
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
 )
