@@ -12,7 +12,7 @@ PKGS=(
 	# emulator, firmware, boot loader
 	qemu-system-x86 ipxe-qemu pxelinux syslinux-common
 	# userland for roots and images
-	busybox-static sash e2fsprogs util-linux
+	busybox-static sash e2fsprogs util-linux zlib1g-dev
 	# NFS server (userspace; the host kernel has no nfsd)
 	nfs-ganesha nfs-ganesha-vfs rpcbind
 	# network plumbing
