@@ -89,3 +89,25 @@ vb_netbootd_start() {
 	vb_wait_for 10 "netbootd" grep -q 'netbootd: serving' "$run/netbootd.log" ||
 		{ cat "$run/netbootd.log" >&2; vb_setup_error "netbootd did not start (log: $run/netbootd.log)"; }
 }
+
+# vb_radvd_start RUNDIR: router advertisements on the test network.  iPXE
+# configures IPv6 as well as IPv4 and, after its DHCPv4 lease, keeps
+# soliciting a router (at 0.5, 1, 2 and 4 s) until its configuration
+# timeout, about 13 s later, unless a router answers; a real network has
+# one.  This RA names no prefix and no default route (lifetime 0) and sets
+# neither M nor O, so it changes nothing for IPv4 and ends the wait at once.
+vb_radvd_start() {
+	local run=$1
+	printf 'interface %s {\n\tAdvSendAdvert on;\n\tMinRtrAdvInterval 3;\n\tMaxRtrAdvInterval 10;\n\tAdvDefaultLifetime 0;\n};\n' \
+		"$VB_BRIDGE" >"$run/radvd.conf"
+	# radvd insists on being a router; this sysctl is private to the run's
+	# network namespace.
+	ip link show "$VB_BRIDGE" >/dev/null 2>&1 ||
+		vb_setup_error "vb_radvd_start: no $VB_BRIDGE here (only inside the run's namespace)"
+	sysctl -qw net.ipv6.conf.all.forwarding=1 ||
+		vb_setup_error "cannot enable IPv6 forwarding for radvd in the test namespace"
+	radvd -n -C "$run/radvd.conf" -p "$run/radvd.pid" -m stderr >"$run/radvd.log" 2>&1 &
+	VB_PIDS+=($!)
+	sleep 0.2
+	kill -0 "$!" 2>/dev/null || { cat "$run/radvd.log" >&2; vb_setup_error "radvd did not start"; }
+}
