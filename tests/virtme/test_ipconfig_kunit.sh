@@ -19,7 +19,13 @@ if [ "$(id -u)" != 0 ]; then
 	exit
 fi
 K=$(make -s --no-print-directory print-kernel VARIANT=patched-kunit)
-if ! make -s --no-print-directory "$K" >"$L/build.log" 2>&1; then
+# Build unless the image is newer than every patch of the series.
+fresh() {
+	local f
+	[ -f "$K" ] || return 1
+	for f in kernel/ipconfig/series kernel/ipconfig/*.patch; do [ "$K" -nt "$f" ] || return 1; done
+}
+if ! fresh && ! make -s --no-print-directory "$K" >"$L/build.log" 2>&1; then
 	ok 1 "build the patched-kunit kernel"
 	tail -n 10 "$L/build.log" | sed 's/^/#   /'
 	tap_done
