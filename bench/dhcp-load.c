@@ -51,14 +51,18 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Distinct MACs spread over 32 bits (a bijection of the index): servers
+ * that hash the MAC to pick an address (dnsmasq) see realistic variety. */
 static void mac_of(unsigned i, uint8_t mac[6])
 {
+	uint32_t h = (uint32_t)i * 2654435761u;
+
 	mac[0] = 0x02;	/* locally administered */
 	mac[1] = (uint8_t)opt.seed;
-	mac[2] = (uint8_t)(i >> 24);
-	mac[3] = (uint8_t)(i >> 16);
-	mac[4] = (uint8_t)(i >> 8);
-	mac[5] = (uint8_t)i;
+	mac[2] = (uint8_t)(h >> 24);
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
 }
 
 static size_t build(unsigned i, int type, const struct client *c, uint32_t giaddr, uint8_t *b)
@@ -179,7 +183,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	/* The server may hold 0.0.0.0:67: share the port (the more specific
+	 * relay address still gets the replies). */
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (fd < 0 || bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0) {
 		fprintf(stderr, "dhcp-load: bind %s:%u: %s\n", opt.relay, opt.port, strerror(errno));
