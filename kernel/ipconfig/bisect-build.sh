@@ -17,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 seriesdir=$(cd "$(dirname "$series")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+outdir=$(cd "$outdir" && pwd)
 [ -f "$outdir/.config" ] || { echo "bisect-build: $outdir has no .config (make patched-kernel first)" >&2; exit 1; }
 
 mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series")
