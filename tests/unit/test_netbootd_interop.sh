@@ -51,6 +51,22 @@ sed "s|ethers $T/ethers|ethers $T/ethers.bad|" "$T/nb.conf" >"$T/bad2.conf"
 expect_status 1 "a bad ethers line is refused" "$NBD" --check-config -c "$T/bad2.conf"
 contains "$OUT" "ethers.bad:1:" "ethers errors name file and line"
 
+# The README's small-cluster example and the shipped example config are
+# valid (with their ethers and hosts files taken from the README).
+awk '/^## netbootd/ { in_s = 1 } /^## / && !/netbootd/ { in_s = 0 }
+	in_s && /^```/ { n++; next } in_s && n % 2 == 1 { print > (dir "/readme." int((n + 1) / 2)) }' \
+	dir="$T" README.md
+grep '^52:' "$T/readme.1" >"$T/readme.ethers"
+grep '^10\.' "$T/readme.1" >"$T/readme.hosts"
+sed -e "s|^ethers /etc/ethers|ethers $T/readme.ethers|" -e "s|^hosts /etc/hosts|hosts $T/readme.hosts|" \
+	"$T/readme.2" >"$T/readme.conf"
+expect_status 0 "the README's cluster config is valid" "$NBD" --check-config -c "$T/readme.conf"
+contains "$OUT" "1 subnets, 8 static hosts" "it has the eight nodes from its ethers and hosts"
+sed -e "s|^ethers /etc/ethers|ethers $T/readme.ethers|" -e "s|^hosts /etc/hosts|hosts $T/readme.hosts|" \
+	userspace/netbootd/netbootd.conf.example >"$T/example.conf"
+printf '02:00:00:00:01:01 node01\n' >"$T/readme.ethers"
+expect_status 0 "netbootd.conf.example is valid" "$NBD" --check-config -c "$T/example.conf"
+
 # --- the network
 nb_net_setup 3 "$STATIC_MAC" 02:00:00:00:00:22 02:00:00:00:00:33
 C1=${NB_CLIENTS[0]} C2=${NB_CLIENTS[1]} C3=${NB_CLIENTS[2]}
