@@ -21,7 +21,7 @@ FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-
 NETBOOTD_FUZZERS := $(BUILD)/t/fuzz_netbootd_rfc951 $(BUILD)/t/fuzz_netbootd_rfc903
 
 PROGRAMS += $(BIN)/netbootd $(BIN)/dhcp-load
-UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(BUILD)/t/test_netbootd_server \
+UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(BUILD)/t/test_netbootd_server $(BUILD)/t/test_netbootd_loop \
 	$(BUILD)/t/netbootd $(NETBOOTD_FUZZERS)
 
 $(BIN)/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
@@ -41,6 +41,10 @@ $(BUILD)/t/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
 $(BUILD)/t/test_netbootd_server: $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
+
+$(BUILD)/t/test_netbootd_loop: $(NBD)/tests/test_netbootd_loop.c $(NBD)/loop.c $(NBD)/loop.h tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_loop.c $(NBD)/loop.c
 
 $(BUILD)/t/test_netbootd_codec: $(NBD)/tests/test_netbootd_codec.c $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)
