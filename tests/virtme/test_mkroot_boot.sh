@@ -7,6 +7,7 @@
 #    switch_root;
 #  - a per-node NFS root at <dir>/<ip>/, chosen by the node itself from the
 #    DHCP root-path template /tftpboot/%s;
+#  - a shared read-only root plus a writable part per node, both by mkroot;
 #  - a sash-only root, driven over the console.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -64,6 +65,40 @@ dhcp+=' --dhcp-range=$VB_NODE_IP,$VB_NODE_IP,255.255.255.0,1h --dhcp-option=opti
 boot pernode --proto dhcp --root-dir "$T/tftpboot/192.0.2.10" --server-cmd "$dhcp"
 contains "$CON" "vboot: node part: per-node root of 192.0.2.10" "per-node: the node booted its own part"
 contains "$CON" "vboot: root is 192.0.2.1:/tftpboot/192.0.2.10 (nfs)" "per-node: /tftpboot/%s became /tftpboot/192.0.2.10"
+
+# ---- a shared read-only root plus per-node writable parts, as the README
+# describes: <dir>/shared for every node, <dir>/<ip> for each, both written
+# by mkroot.  vboot exports --root-dir at /tftpboot/192.0.2.10, so the
+# cluster's /tftpboot appears one level down.
+mkdir -p "$T/cluster"
+cat >"$T/shared.spec" <<SPEC
+include $TAP_TOP/userspace/mkroot/roots/busybox.spec
+file /sbin/init.shared $TAP_TOP/userspace/mkroot/roots/vboot-init 0755 0 0
+dir  /var 0755 0 0
+text /sbin/init 0755 0 0 <<END
+#!/bin/sh
+# Mount this node's writable part, <dir>/<ip>, on /var.
+mount -t proc proc /proc
+ip=\$(ip -4 -o addr show scope global | awk '{ split(\$4, a, "/"); print a[1]; exit }')
+src=\$(awk '\$2 == "/" { print \$1; exit }' /proc/mounts)
+server=\${src%%:*} dir=\${src#*:}
+dir=\${dir%/shared}
+mount -t nfs -o vers=3,tcp,nolock,addr=\$server "\$server:\$dir/\$ip" /var
+echo "vboot: node part: \$(cat /var/node-id)"
+if touch /shared-root-is-writable 2>/dev/null; then echo "vboot: shared root is writable"; else echo "vboot: shared root is read-only"; fi
+echo "written by the node" >/var/written-by-node
+exec /sbin/init.shared
+END
+SPEC
+printf 'text /node-id 0644 0 0 <<END\n192.0.2.10\nEND\n' >"$T/part.spec"
+expect_status 0 "shared: mkroot --dir <dir>/shared" "$M" --dir "$T/cluster/shared" "$T/shared.spec"
+expect_status 0 "shared: mkroot --dir <dir>/192.0.2.10 (the node's part)" "$M" --dir "$T/cluster/192.0.2.10" "$T/part.spec"
+boot shared --root-dir "$T/cluster" --nfs-path /tftpboot/192.0.2.10/shared --append ro
+contains "$CON" "vboot: root is 192.0.2.1:/tftpboot/192.0.2.10/shared (nfs)" "shared: the node's root is the shared root"
+contains "$CON" "vboot: shared root is read-only" "shared: mounted read-only"
+contains "$CON" "vboot: node part: 192.0.2.10" "shared: the node mounted its own part on /var"
+check "shared: the node wrote into its part, not into the shared root" \
+	sh -c "grep -qx 'written by the node' '$T/cluster/192.0.2.10/written-by-node' && test ! -e '$T/cluster/shared/shared-root-is-writable'"
 
 # ---- a sash-only root: sash is init and the only program.  sash expands
 # no variables, so the test reads the run's token from the command line
