@@ -321,6 +321,21 @@ static void test_dhcp(void)
 	TAP_OK(run(c, ls, &p) == 0 && r.dest == DEST_NONE && strstr(r.log, "no address"),
 	       "full pool: no offer (%s)", r.log);
 
+	/* Expiry: once the pool's leases run out, their addresses are reused. */
+	ctx.now += 601;
+	start(&p, DHCPDISCOVER, 0x53);
+	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPOFFER && ntohl(rm.h.yiaddr) >= ntohl(ip("192.0.2.100")),
+	       "expired lease reused for a new client (%s)", r.log);
+	a3 = rm.h.yiaddr;
+	start(&p, DHCPREQUEST, 0x52);
+	memcpy(p.b + 12, &a2, 4);
+	run(c, ls, &p);
+	if (a3 == a2)
+		TAP_OK(rtype() == DHCPNAK, "expired address now offered to another: its old client is NAKed");
+	else
+		TAP_OK(rtype() == DHCPACK && rm.h.yiaddr == a2,
+		       "a client renewing its expired, unclaimed address gets it back");
+
 	/* Relay: giaddr picks the subnet, 82 echoed last, reply to the relay. */
 	start(&p, DHCPDISCOVER, 0x60);
 	opt(&p, DHO_RELAY_AGENT, "\x01\x03" "abc", 5);
@@ -369,6 +384,18 @@ static void test_dhcp(void)
 	TAP_OK(run(c, ls, &p) == 0 && r.dest == DEST_NONE && strstr(r.log, "bootp-dynamic"),
 	       "BOOTP unknown client: silent by default");
 
+	/* BOOTP from the pool only with bootp-dynamic. */
+	{
+		char text[2200];
+		struct config *c2;
+
+		snprintf(text, sizeof(text), "bootp-dynamic yes\n%s", conf_text());
+		c2 = load(text);
+		start(&p, 0, 0x81);
+		TAP_OK(c2 && run(c2, ls, &p) == 0 && r.dest != DEST_NONE && rm.h.yiaddr && r.journaled,
+		       "bootp-dynamic: BOOTP client gets a journaled pool address (%s)", r.log);
+		config_free(c2);
+	}
 	lease_close(ls);
 
 	/* Restart: the journal replays; a torn last line is skipped. */
