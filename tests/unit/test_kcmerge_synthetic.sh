@@ -167,4 +167,12 @@ frag card_m.config CONFIG_CARD=m
 expect_status 1 "check: a value that is not there fails" "$KC" --kconfig "$K" -O a check card_m.config
 contains "$OUT" "CONFIG_CARD=m requested at card_m.config:1 is y" "check: and says why"
 
+# the command line
+expect_status 0 "--help exits 0" "$KC" --help
+contains "$OUT" "  4  incompatible tree or I/O error" "--help documents the exit codes"
+expect_status 3 "no fragment is a usage error" "$KC" --kconfig "$K" -O u
+expect_status 3 "--monolithic with --modular is a usage error" "$KC" --kconfig "$K" --monolithic --modular dep.config
+expect_status 3 "an unknown option is a usage error" "$KC" --bogus dep.config
+check "usage errors write nothing" test ! -e u
+
 tap_done

@@ -24,7 +24,7 @@ UNIT_BINARIES += $(BUILD)/t/kcmerge $(BUILD)/t/test_kcmerge_fragment
 
 # The tree must carry the Kconfig implementation kcmerge was written against
 # (Linux 5.x/6.x layout: parser.y, lexer.l, preprocess.c, lkc.h).
-$(KCMERGE_OBJ)/lkc/.tree-ok: userspace/kcmerge/kversion.sh | kernel-src
+$(KCMERGE_OBJ)/lkc/.tree-ok: userspace/kcmerge/kversion.sh | $(KCMERGE_KSRC)/Makefile
 	@$(TOP)/userspace/kcmerge/kversion.sh --check $(KCMERGE_KSRC)
 	@mkdir -p $(@D) && touch $@
 

@@ -32,11 +32,15 @@ static const char usage_text[] =
 	"  -q, --quiet            no progress lines (explanations are always printed)\n"
 	"  -h, --help             this text\n"
 	"\n"
-	"exit status: 0 success; 1 a requested value did not land (--strict, --resolve,\n"
-	"a builtin one with --modular, check) or the tree's Kconfig failed to parse; 2 bad input (fragment\n"
-	"syntax, missing file, unknown symbol, wrong type, out of range, conflict);\n"
-	"3 usage; 4 incompatible tree or I/O error.  Nothing is written unless the\n"
-	"exit status is 0.\n";
+	"exit status:\n"
+	"  0  success\n"
+	"  1  a requested value did not land (--strict, --resolve, check; with --modular\n"
+	"     a '# kcmerge: builtin' one), or the tree's Kconfig failed to parse\n"
+	"  2  bad input: fragment syntax, missing file, unknown symbol, wrong type,\n"
+	"     out of range, m without MODULES, conflicting fragments\n"
+	"  3  usage\n"
+	"  4  incompatible tree or I/O error\n"
+	"Nothing is written unless the exit status is 0.\n";
 
 struct opts {
 	const char *outdir, *base, *ksrc, *arch, *savedefconfig, *kconfig;
