@@ -30,6 +30,7 @@
 struct daemon_state {
 	struct server srv;
 	struct dhcp_io *dhcp;
+	struct rarp_io *rarp;
 	struct tftp_server *tftp;	/* NULL without tftp-root */
 	int sigfd;
 };
@@ -85,7 +86,7 @@ static void on_signal(struct loop *l, int fd, uint32_t events, void *ctx)
 			break;
 		case SIGUSR1:
 			dhcp_io_dump(d->dhcp);
-			rarp_dump();
+			rarp_dump(d->rarp);
 			if (d->tftp)
 				tftp_server_log_counters(d->tftp);
 			log_msg(LOG_INFO, "drops logged or suppressed: %lu", log_drop_count());
@@ -140,7 +141,7 @@ static int start(struct daemon_state *d, char *err, size_t errlen)
 	if (netif_scan(s, err, errlen) < 0)
 		return -1;
 	d->dhcp = dhcp_io_open(s, err, errlen);
-	if (!d->dhcp || rarp_open(s, err, errlen) < 0)
+	if (!d->dhcp || !(d->rarp = rarp_open(s, err, errlen)))
 		return -1;
 	/* Before the chroot: tftp-root is a path on the host, and port 69 is
 	 * privileged.  The root stays open as a directory descriptor. */
@@ -162,7 +163,7 @@ static int start(struct daemon_state *d, char *err, size_t errlen)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	d->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d->sigfd < 0 || loop_add_fd(s->loop, d->sigfd, EPOLLIN, on_signal, d) < 0 ||
-	    dhcp_io_start(d->dhcp) < 0 || rarp_start(s) < 0) {
+	    dhcp_io_start(d->dhcp) < 0 || rarp_start(d->rarp) < 0) {
 		snprintf(err, errlen, "event loop: %s", strerror(errno));
 		return -1;
 	}
@@ -221,6 +222,7 @@ int main(int argc, char **argv)
 	}
 	tftp_server_stop(d.tftp);
 	dhcp_io_free(d.dhcp);
+	rarp_free(d.rarp);
 	if (d.sigfd >= 0)
 		close(d.sigfd);
 	netif_free(&d.srv);

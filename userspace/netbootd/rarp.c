@@ -13,6 +13,7 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -20,18 +21,31 @@
 #define ETH_P_RARP 0x8035
 #endif
 
-static unsigned long rarp_rx, rarp_tx, rarp_unknown, rarp_dropped;
+struct rarp_io;
 
+/* The callback context of one interface's socket. */
 struct rarp_if {
-	struct server *s;
+	struct rarp_io *r;
 	size_t idx;		/* into s->ifs: the array is stable after startup */
 };
 
-static struct rarp_if ctxs[64];
+struct rarp_io {
+	struct server *s;
+	unsigned long rx, tx, unknown, dropped;
+	struct rarp_if *ifs;	/* one per s->ifs entry */
+};
 
-int rarp_open(struct server *s, char *err, size_t errlen)
+struct rarp_io *rarp_open(struct server *s, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < s->nifs && i < 64; i++) {
+	struct rarp_io *r = calloc(1, sizeof(*r));
+
+	if (!r || !(r->ifs = calloc(s->nifs ? s->nifs : 1, sizeof(*r->ifs)))) {
+		free(r);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->s = s;
+	for (size_t i = 0; i < s->nifs; i++) {
 		struct netif *n = &s->ifs[i];
 		struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_RARP),
 					  .sll_ifindex = n->ifindex };
@@ -42,10 +56,22 @@ int rarp_open(struct server *s, char *err, size_t errlen)
 				    htons(ETH_P_RARP));
 		if (n->rarp_fd < 0 || bind(n->rarp_fd, (struct sockaddr *)&ll, sizeof(ll)) < 0) {
 			snprintf(err, errlen, "RARP socket on %s: %s", n->name, strerror(errno));
-			return -1;
+			rarp_free(r);
+			return NULL;
 		}
 	}
-	return 0;
+	return r;
+}
+
+void rarp_free(struct rarp_io *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->s->nifs; i++)
+		if (r->s->ifs[i].rarp_fd >= 0)
+			loop_del_fd(r->s->loop, r->s->ifs[i].rarp_fd);
+	free(r->ifs);
+	free(r);
 }
 
 static void fmt_mac(const uint8_t *m, char *buf, size_t len)
@@ -56,7 +82,8 @@ static void fmt_mac(const uint8_t *m, char *buf, size_t len)
 static void on_rarp(struct loop *l, int fd, uint32_t events, void *arg)
 {
 	struct rarp_if *ri = arg;
-	const struct netif *n = &ri->s->ifs[ri->idx];
+	struct rarp_io *r = ri->r;
+	const struct netif *n = &r->s->ifs[ri->idx];
 
 	(void)l;
 	(void)events;
@@ -74,18 +101,18 @@ static void on_rarp(struct loop *l, int fd, uint32_t events, void *arg)
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
 		fmt_mac(from.sll_addr, peer, sizeof(peer));
-		if (!ri->s->cfg->rarp)
+		if (!r->s->cfg->rarp)
 			continue;
 		if (rarp_decode(buf, (size_t)len, &p, err, sizeof(err)) < 0) {
-			rarp_dropped++;
+			r->dropped++;
 			log_drop("rarp", peer, "%s", err);
 			continue;
 		}
-		rarp_rx++;
+		r->rx++;
 		fmt_mac(p.tha, mac, sizeof(mac));
-		h = config_host_by_mac(ri->s->cfg, p.tha);
+		h = config_host_by_mac(r->s->cfg, p.tha);
 		if (!h || !h->ip) {
-			rarp_unknown++;
+			r->unknown++;
 			log_msg(LOG_INFO, "RARP request for %s via %s: no address in ethers/hosts",
 				mac, n->name);
 			continue;
@@ -99,26 +126,28 @@ static void on_rarp(struct loop *l, int fd, uint32_t events, void *arg)
 			log_msg(LOG_WARNING, "RARP reply on %s: %s", n->name, strerror(errno));
 			continue;
 		}
-		rarp_tx++;
+		r->tx++;
 		log_msg(LOG_INFO, "RARP %s to %s%s%s%s via %s", inet_ntop(AF_INET, &h->ip, ip, sizeof(ip)),
 			mac, h->name[0] ? " (" : "", h->name, h->name[0] ? ")" : "", n->name);
 	}
 }
 
-int rarp_start(struct server *s)
+int rarp_start(struct rarp_io *r)
 {
-	for (size_t i = 0; i < s->nifs && i < 64; i++) {
+	struct server *s = r->s;
+
+	for (size_t i = 0; i < s->nifs; i++) {
 		if (s->ifs[i].rarp_fd < 0)
 			continue;
-		ctxs[i] = (struct rarp_if){ .s = s, .idx = i };
-		if (loop_add_fd(s->loop, s->ifs[i].rarp_fd, EPOLLIN, on_rarp, &ctxs[i]) < 0)
+		r->ifs[i] = (struct rarp_if){ .r = r, .idx = i };
+		if (loop_add_fd(s->loop, s->ifs[i].rarp_fd, EPOLLIN, on_rarp, &r->ifs[i]) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-void rarp_dump(void)
+void rarp_dump(const struct rarp_io *r)
 {
 	log_msg(LOG_INFO, "rarp counters: rx=%lu tx=%lu unknown=%lu dropped=%lu",
-		rarp_rx, rarp_tx, rarp_unknown, rarp_dropped);
+		r->rx, r->tx, r->unknown, r->dropped);
 }

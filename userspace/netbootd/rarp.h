@@ -10,9 +10,14 @@
 
 #include "server.h"
 
-/* Opens the sockets (needs CAP_NET_RAW): before dropping privileges. */
-int rarp_open(struct server *s, char *err, size_t errlen);
-int rarp_start(struct server *s);
-void rarp_dump(void);
+struct rarp_io;
+
+/* Opens the sockets (needs CAP_NET_RAW): before dropping privileges.
+ * NULL with a reason in err. */
+struct rarp_io *rarp_open(struct server *s, char *err, size_t errlen);
+int rarp_start(struct rarp_io *r);
+/* One log line with the counters (SIGUSR1). */
+void rarp_dump(const struct rarp_io *r);
+void rarp_free(struct rarp_io *r);
 
 #endif /* NETBOOTD_RARP_H */
