@@ -146,6 +146,16 @@ expect_status 1 "all or nothing: a MINIX image too small fails the whole run" \
 	"$M" --initramfs "$T/allornothing.gz" --minix "$T/allornothing.img" --minix-size 100 "$ROOTS/busybox.spec"
 check "  ... and the initramfs that was fine is not there either" \
 	sh -c "test ! -e '$T/allornothing.gz' && test ! -e '$T/allornothing.img' && test -z \"\$(find '$T' -maxdepth 1 -name '.*mkroot*')\""
+mkdir "$T/sig"
+"$M" --initrd "$T/sig/big.gz" --initrd-size 400000 "$ROOTS/busybox.spec" 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -n "$(find "$T/sig" -name '.*mkroot*')" ] && break; sleep 0.05; done
+seen=$(find "$T/sig" -name '.*mkroot*' | wc -l)
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+check "SIGTERM while writing: mkroot dies of it (saw $seen temporaries, status $rc)" test "$seen" -gt 0 -a "$rc" = 143
+check "  ... and removes its temporaries" test -z "$(ls -A "$T/sig")"
 expect_status 2 "no output is a usage error" "$M" "$T/t.spec"
 expect_status 0 "--help" "$M" --help
 contains "$OUT" "--minix FILE" "  ... lists the MINIX output"

@@ -6,12 +6,24 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
 #include "spec.h"
+
+/* Outputs in progress, removed if a signal ends the run. */
+static struct outputs *pending_outputs;
+
+static void on_signal(int sig)
+{
+	if (pending_outputs)
+		outputs_abort(pending_outputs);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 static void usage(FILE *f)
 {
@@ -157,6 +169,15 @@ int main(int argc, char **argv)
 		mtime = (uint32_t)v;
 	}
 
+	pending_outputs = &out;
+	{
+		struct sigaction sa = { 0 };
+
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	for (i = optind; i < (size_t)argc; i++)
 		if (spec_read(&ctx, argv[i], 0) < 0)
 			goto out;

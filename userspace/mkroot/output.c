@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,10 @@ int output_dir(struct outputs *o, const char *final, const struct tree *t, uint3
 	return 0;
 }
 
+/* mke2fs or debugfs while one runs: a signal must stop it before cleanup,
+ * or it could recreate the image file after it was removed. */
+static pid_t running_child;
+
 static int run(char *const argv[], const char *log, const char *fake_time)
 {
 	pid_t pid = fork();
@@ -199,8 +204,12 @@ static int run(char *const argv[], const char *log, const char *fake_time)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
+	running_child = pid;
+	if (waitpid(pid, &status, 0) < 0) {
+		running_child = 0;
 		return -1;
+	}
+	running_child = 0;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -249,6 +258,7 @@ int output_ext2(struct outputs *o, const char *final, const struct tree *t, uint
 		free(hash);
 		return -1;
 	}
+	o->scratch_dir = stage;
 	img = xasprintf("%s.img", stage);
 	log = xasprintf("%s.log", stage);
 	cmds = xasprintf("%s.debugfs", stage);
@@ -315,6 +325,7 @@ int output_ext2(struct outputs *o, const char *final, const struct tree *t, uint
 	}
 	rc = output_file(o, final, &gz);
 out:
+	o->scratch_dir = NULL;
 	rm_tree(stage);
 	unlink(img);
 	unlink(log);
@@ -363,6 +374,22 @@ void outputs_abort(struct outputs *o)
 {
 	size_t i;
 
+	if (running_child > 0) {
+		kill(running_child, SIGKILL);
+		waitpid(running_child, NULL, 0);
+		running_child = 0;
+	}
+	if (o->scratch_dir) {
+		char *p;
+
+		for (i = 0; i < 3; i++) {
+			p = xasprintf("%s.%s", o->scratch_dir, i == 0 ? "img" : i == 1 ? "log" : "debugfs");
+			unlink(p);
+			free(p);
+		}
+		rm_tree(o->scratch_dir);
+		o->scratch_dir = NULL;
+	}
 	for (i = 0; i < o->n; i++) {
 		if (!o->v[i].tmp)
 			continue;

@@ -18,6 +18,7 @@ struct pending {
 struct outputs {
 	struct pending v[8];
 	size_t n;
+	const char *scratch_dir;	/* the ext2 writer's staging area, if any */
 };
 
 /* Write data to a temporary sibling of final; registered in o. */
