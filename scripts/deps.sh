@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
+# deps.sh [--bench]
 # Install every Debian package the project needs.  Idempotent: when all
 # packages are already installed it touches nothing and reaches no network.
+# --bench adds the peers that only the benchmarks run (Kea), so that a build
+# or a test never depends on them.
 set -euo pipefail
 
 PKGS=(
@@ -18,12 +21,14 @@ PKGS=(
 	# network plumbing
 	iproute2 procps psmisc
 	# reference peers
-	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client kea-dhcp4-server
+	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client
 	# the TFTP benchmark's peer, PXE router advertisements, loss tests
 	tftpd-hpa radvd nftables
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
 )
+BENCH_PKGS=(kea-dhcp4-server)
+[ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")
 
 # One dpkg-query for all packages keeps the no-op case under a second.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${PKGS[@]}" 2>/dev/null |
