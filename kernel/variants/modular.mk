@@ -5,12 +5,16 @@
 VARIANTS += modular
 modular_BASE := tinyconfig
 modular_FRAGMENTS := qemu-x86_64 netboot nic-virtio nic-e1000 modular \
-	modular-minix modular-initramfs
+	modular-minix modular-initramfs modular-bootpath
 
 .PHONY: netboot_modular_defconfig modules print-modules
 
-netboot_modular_defconfig:
+# Merge, then let kcmerge --modular check that every `# kcmerge: builtin`
+# request (modular-bootpath.config) is built in, not a module.
+netboot_modular_defconfig: $(BIN)/kcmerge
 	@$(MAKE) -s --no-print-directory defconfig VARIANT=modular
+	@$(BIN)/kcmerge check --ksrc $(KSRC) -O $(BUILD)/kernel/$(notdir $(KSRC))/modular --modular \
+		$(foreach f,$(modular_FRAGMENTS),kernel/configs/$(f).config)
 
 # `make modules VARIANT=modular`: build the kernel and its modules, and
 # install the modules (modules_install, depmod) into a staging directory
