@@ -64,6 +64,7 @@ vb_cmd_server_start() {
 # hosts files in RUNDIR), the pool is VB_POOL_START..VB_POOL_END, ROOTPATH
 # goes out as option 17.  With TFTPDIR, netbootd also serves TFTP from it
 # and names BOOTFILE for PXE, or IPXEFILE to a client that is iPXE already.
+# VB_SERVER_OPTS (vboot --server-opt) adds lines to the subnet section.
 vb_netbootd_start() {
 	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
 	local conf=$1/netbootd.conf
@@ -82,6 +83,7 @@ vb_netbootd_start() {
 		[ -z "$rootpath" ] || echo "  root-path $rootpath"
 		[ -z "$bootfile" ] || echo "  boot-file $bootfile"
 		[ -z "$ipxefile" ] || echo "  ipxe-boot-file $ipxefile"
+		[ -z "${VB_SERVER_OPTS:-}" ] || printf '%s' "$VB_SERVER_OPTS" | sed 's/^/  /'
 		echo "end"
 	} >"$conf"
 	"$VB_NETBOOTD" -c "$conf" --debug >"$run/netbootd.log" 2>&1 &
