@@ -25,7 +25,7 @@ fresh() {
 	[ -f "$K" ] || return 1
 	for f in kernel/ipconfig/series kernel/ipconfig/*.patch; do [ "$K" -nt "$f" ] || return 1; done
 }
-if ! fresh && ! make -s --no-print-directory "$K" >"$L/build.log" 2>&1; then
+if ! fresh && ! make -s --no-print-directory "$K" VARIANT=patched-kunit >"$L/build.log" 2>&1; then
 	ok 1 "build the patched-kunit kernel"
 	tail -n 10 "$L/build.log" | sed 's/^/#   /'
 	tap_done
