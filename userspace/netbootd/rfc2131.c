@@ -312,10 +312,21 @@ static void logline(struct dhcp_reply *r, const struct client *cl, const struct 
 static int reply(const struct config *c, const struct client *cl, const struct dhcp_ctx *ctx,
 		 int type, uint32_t ip, uint32_t lease, struct dhcp_reply *r)
 {
+	const char *bf;
+	int is_ipxe;
+	size_t n;
+
 	build(c, cl, ctx, type, ip, lease, r);
 	address(cl->m, type, r);
 	logline(r, cl, ctx, type == DHCPINFORM ? "DHCPACK (inform)" :
 		type ? dhcp_msg_name(type) : "BOOTREPLY", ip);
+	/* Name the boot file, and whether the client was taken for iPXE (a
+	 * chainloaded iPXE must get its script, not the loader again). */
+	bf = boot_file(c, cl, &is_ipxe);
+	n = strlen(r->log);
+	if (bf[0] || is_ipxe)
+		snprintf(r->log + n, sizeof(r->log) - n, " file %s%s", bf[0] ? bf : "-",
+			 is_ipxe ? " (iPXE)" : "");
 	return 0;
 }
 

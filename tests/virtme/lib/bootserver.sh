@@ -4,11 +4,12 @@
 # TFTP, rarpd for RARP.  Each runs in the foreground of the run's PID
 # namespace with its configuration and logs in the run directory.
 
-# vb_dnsmasq_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE]
+# vb_dnsmasq_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE [IPXEFILE]]
 # ROOTPATH goes out as option 17 (empty: none); with TFTPDIR, dnsmasq also
-# serves TFTP from it and names BOOTFILE for PXE.
+# serves TFTP from it and names BOOTFILE for PXE, or IPXEFILE to a client
+# whose user class is iPXE (tag ipxe in the log).
 vb_dnsmasq_start() {
-	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-}
+	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
 	local args=(
 		--keep-in-foreground --conf-file=/dev/null --port=0
 		--user=root --group=root
@@ -21,7 +22,12 @@ vb_dnsmasq_start() {
 		--dhcp-option=option:router,"$VB_SERVER_IP"
 	)
 	[ -n "$rootpath" ] && args+=(--dhcp-option=option:root-path,"$rootpath")
-	[ -n "$tftp" ] && args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
+	if [ -n "$tftp" ] && [ -n "$ipxefile" ]; then
+		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
+			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
+	elif [ -n "$tftp" ]; then
+		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
+	fi
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||

@@ -360,10 +360,14 @@ static void test_dhcp(void)
 	run(c, ls, &p);
 	TAP_OK(rstr(DHO_VENDOR_CLASS, "PXEClient") && !strcmp(rm.h.file, "ipxe.efi"),
 	       "PXE: 60 echoed, boot file by arch 7");
+	TAP_OK(strstr(r.log, " file ipxe.efi") && !strstr(r.log, "(iPXE)"),
+	       "log names the boot file, not iPXE (%s)", r.log);
 	start(&p, DHCPDISCOVER, 1);
 	opt(&p, DHO_USER_CLASS, "iPXE", 4);
 	run(c, ls, &p);
 	TAP_OK(rstr(DHO_BOOTFILE, "http://192.0.2.1/boot.ipxe"), "iPXE (user class) gets its script");
+	TAP_OK(strstr(r.log, " file http://192.0.2.1/boot.ipxe (iPXE)") != NULL,
+	       "log marks the client as iPXE (%s)", r.log);
 	start(&p, DHCPDISCOVER, 1);
 	opt(&p, DHO_IPXE_ENCAP, "\x01\x01\x01", 3);
 	run(c, ls, &p);
