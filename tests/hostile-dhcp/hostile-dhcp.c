@@ -20,6 +20,14 @@
  *   rootpath-subst host name (12) = the client address and root path
  *                  "/tftpboot/%s", the documented substitution
  *   overlong       255-byte host name, domain and NIS domain
+ *   route121-prefix   option 3 (192.0.2.1), then option 121 whose first
+ *                     route (default via 192.0.2.254) is good and whose
+ *                     second has prefix length 33
+ *   route121-cut      the same, but the second route is cut short by the
+ *                     end of the option (2 of its 4 router bytes)
+ *   route121-good     the control: option 3, then a well-formed option
+ *                     121 (default via 192.0.2.254, 10.9.0.0/16 via
+ *                     192.0.2.254)
  */
 #define _DEFAULT_SOURCE
 #include <arpa/inet.h>
@@ -157,6 +165,39 @@ static int scenario_options(struct pkt *p, const char *scenario,
 		rc |= opt_str(p, 15, longstr);
 		rc |= opt_str(p, 40, longstr);
 		rc |= opt_str(p, 17, rootpath);
+	} else if (strncmp(scenario, "route121-", 9) == 0) {
+		/* A kernel that knows option 121 and accepts it takes the
+		 * gateway 192.0.2.254 from its default route and drops option
+		 * 3's 192.0.2.1 (RFC 3442); one that rejects a bad option 121
+		 * as a whole keeps 192.0.2.1.  Option 3 comes first, so a
+		 * kernel that only ignores 121 keeps it either way.
+		 */
+		static const uint8_t prefix[] = {	/* 0.0.0.0/0 via .254, then /33 */
+			0, 192, 0, 2, 254,
+			33, 10, 9, 0, 0, 0, 192, 0, 2, 254,
+		};
+		static const uint8_t cut[] = {		/* 0.0.0.0/0 via .254, then 10.9/16 via 192.0. */
+			0, 192, 0, 2, 254,
+			16, 10, 9, 192, 0,
+		};
+		static const uint8_t good[] = {		/* 0.0.0.0/0 and 10.9/16 via .254 */
+			0, 192, 0, 2, 254,
+			16, 10, 9, 192, 0, 2, 254,
+		};
+		const char *v = scenario + 9;
+
+		rc |= opt_addr(p, 1, "255.255.255.0");
+		rc |= opt_addr(p, 3, "192.0.2.1");
+		rc |= opt_str(p, 12, "vboot-node");
+		rc |= opt_str(p, 17, rootpath);
+		if (strcmp(v, "prefix") == 0)
+			rc |= opt(p, 121, sizeof(prefix), prefix);
+		else if (strcmp(v, "cut") == 0)
+			rc |= opt(p, 121, sizeof(cut), cut);
+		else if (strcmp(v, "good") == 0)
+			rc |= opt(p, 121, sizeof(good), good);
+		else
+			return -2;
 	} else {
 		return -2;
 	}
