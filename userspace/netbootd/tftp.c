@@ -6,9 +6,20 @@
  * tftp_xfer.c, tftp_path.c); this file only moves bytes.
  *
  * Memory per transfer is one struct plus, for netascii, one checkpoint per
- * window slot: packets are built in one server-wide buffer (the daemon is
+ * window slot: packets are built in server-wide buffers (the daemon is
  * single-threaded), and file data is pread() from the shared descriptor
  * each time it is (re)sent, so nothing is buffered per window.
+ *
+ * A window goes out as one batch: the packets are laid out back to back
+ * in the server-wide batch buffer (an octet window is one preadv() of the
+ * contiguous file range into the payload slots), then one sendmmsg().
+ * Where the kernel allows it (UDP_SEGMENT, Linux 4.18), runs of packets
+ * go as one UDP GSO message each, so the stack routes and builds one skb
+ * per run instead of one per block; the kernel cuts it into the same
+ * datagrams (the last, short block included).  A transfer whose GSO send
+ * is refused (no checksum offload, blksize above the path MTU) falls back
+ * to one message per block for good.  The per-packet cost used to be the
+ * syscall pair plus a wakeup of the receiver per packet.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,11 +34,13 @@
 #include <linux/openat2.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #include "log.h"
 #include "loop.h"
@@ -73,6 +86,7 @@ struct tftp_conn {
 	uint64_t deadline;
 	struct loop_timer *timer;
 	int want_out;			/* socket buffer was full */
+	int no_gso;			/* UDP_SEGMENT refused: one message per block */
 };
 
 struct tftp_server {
@@ -84,9 +98,25 @@ struct tftp_server {
 	struct tftp_counters cnt;
 	unsigned upload_seq;
 	uint8_t *pkt, *aux;		/* TFTP_HDR + TFTP_BLKSIZE_MAX each */
+	/* One window's batch, shared by every transfer (single-threaded):
+	 * packets (header and payload) back to back in batch; vectors here.
+	 * Bounded whatever the window: BATCH_PKTS blocks or BATCH_BYTES. */
+	uint8_t *batch;
+	struct iovec biov[64], rdiov[64];
+	struct mmsghdr bmsg[64];
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} bctl[64];
+	unsigned bpkts[64];		/* packets in each message */
+	size_t blen[64];		/* payload length of each packet */
 };
 
 #define PKT_CAP (TFTP_HDR + TFTP_BLKSIZE_MAX)
+#define BATCH_PKTS 64
+#define BATCH_BYTES (256u << 10)	/* at least PKT_CAP */
+/* UDP payload of one GSO message: 65535 less the IPv4 and UDP headers. */
+#define GSO_BYTES 65507u
 
 static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx);
 static void conn_timer(struct loop *l, void *ctx);
@@ -247,83 +277,197 @@ static void arm(struct tftp_conn *c)
 		c->timer = loop_timer_add(l, c->timeout_ms, conn_timer, c);
 }
 
-/* Block idx into s->pkt; returns payload length or -1 on a read error. */
-static long build_block(struct tftp_conn *c, uint64_t idx)
+/* Netascii block idx into out (blksize bytes); its length, or -1 on a read
+ * error.  Blocks are built in order, each from its checkpoint. */
+static long build_netascii(struct tftp_conn *c, uint64_t idx, uint8_t *out)
 {
 	struct tftp_server *s = c->srv;
-	unsigned bs = c->x.blksize;
-	uint8_t *out = s->pkt + TFTP_HDR;
+	unsigned bs = c->x.blksize, slots = c->x.windowsize + 1;
+	struct na_ckpt ck = c->ckpt[idx % slots];
+	size_t o = 0;
 	ssize_t n;
 
-	tftp_encode_data_hdr(s->pkt, PKT_CAP, (uint16_t)idx);
-	if (c->mode == TFTP_MODE_OCTET) {
-		off_t off = (off_t)((idx - 1) * bs);
-		size_t got = 0;
+	while (o < bs) {
+		size_t used = 0, w;
 
-		while (got < bs) {
-			n = pread(c->file->fd, out + got, bs - got, off + (off_t)got);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -1;
-			if (n == 0)
-				break;
-			got += (size_t)n;
-		}
-		return (long)got;
-	} else {
-		unsigned slots = c->x.windowsize + 1;
-		struct na_ckpt ck = c->ckpt[idx % slots];
-		size_t o = 0;
-
-		while (o < bs) {
-			size_t used = 0, w;
-
-			n = pread(c->file->fd, s->aux, bs - o, (off_t)ck.off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n < 0)
-				return -1;
-			if (n == 0 && ck.carry < 0)
-				break;
-			w = tftp_netascii_encode(s->aux, (size_t)n, &used, out + o, bs - o, &ck.carry);
-			o += w;
-			ck.off += used;
-			if (n == 0)
-				break;
-		}
-		c->ckpt[(idx + 1) % slots] = ck;
-		return (long)o;
+		n = pread(c->file->fd, s->aux, bs - o, (off_t)ck.off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0 && ck.carry < 0)
+			break;
+		w = tftp_netascii_encode(s->aux, (size_t)n, &used, out + o, bs - o, &ck.carry);
+		o += w;
+		ck.off += used;
+		if (n == 0)
+			break;
 	}
+	c->ckpt[(idx + 1) % slots] = ck;
+	return (long)o;
+}
+
+/*
+ * Up to k blocks from idx into the batch: packet j (header and payload) at
+ * s->batch + j * (TFTP_HDR + blksize), its payload length in s->blen[j].
+ * Stops after the first short block (the last one).  Returns how many
+ * blocks, or -1 on a read error.
+ */
+static long fill_batch(struct tftp_conn *c, uint64_t idx, unsigned k)
+{
+	struct tftp_server *s = c->srv;
+	size_t bs = c->x.blksize, stride = TFTP_HDR + bs, got = 0, want = k * bs;
+	off_t off = (off_t)((idx - 1) * bs);
+	unsigned j, n_iov;
+	ssize_t n;
+
+	if (c->mode == TFTP_MODE_NETASCII) {
+		for (j = 0; j < k; j++) {
+			long l = build_netascii(c, idx + j, s->batch + j * stride + TFTP_HDR);
+
+			if (l < 0)
+				return -1;
+			s->blen[j] = (size_t)l;
+			if ((size_t)l < bs)
+				return (long)j + 1;
+		}
+		return (long)k;
+	}
+	/* Octet: the window is one contiguous range of the file, read with
+	 * one preadv() into the payload slots (again only after a short
+	 * read, which a regular file gives only at its end). */
+	while (got < want) {
+		size_t first = got / bs, o = got % bs;
+
+		n_iov = 0;
+		for (j = (unsigned)first; j < k; j++) {
+			size_t skip = j == first ? o : 0;
+
+			s->rdiov[n_iov].iov_base = s->batch + j * stride + TFTP_HDR + skip;
+			s->rdiov[n_iov].iov_len = bs - skip;
+			n_iov++;
+		}
+		n = preadv(c->file->fd, s->rdiov, (int)n_iov, off + (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	for (j = 0; j < k; j++) {
+		size_t at = j * bs;
+
+		s->blen[j] = got > at ? (got - at < bs ? got - at : bs) : 0;
+		if (s->blen[j] < bs)
+			return (long)j + 1;
+	}
+	return (long)k;
 }
 
 static void conn_finish(struct tftp_conn *c, int ok);
+
+/* The nb packets of the batch as messages: runs of up to per_msg packets
+ * (one GSO message each), or one packet per message.  Returns how many. */
+static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
+{
+	struct tftp_server *s = c->srv;
+	size_t stride = TFTP_HDR + c->x.blksize;
+	unsigned m = 0, j = 0, q, t;
+
+	while (j < nb) {
+		struct msghdr *mh = &s->bmsg[m].msg_hdr;
+		size_t len = 0;
+
+		q = nb - j < per_msg ? nb - j : per_msg;
+		for (t = 0; t < q; t++)
+			len += TFTP_HDR + s->blen[j + t];
+		s->biov[m].iov_base = s->batch + j * stride;
+		s->biov[m].iov_len = len;
+		memset(mh, 0, sizeof(*mh));
+		mh->msg_name = &c->peer;
+		mh->msg_namelen = sizeof(c->peer);
+		mh->msg_iov = &s->biov[m];
+		mh->msg_iovlen = 1;
+		if (q > 1) {
+			struct cmsghdr *cm;
+			uint16_t seg = (uint16_t)stride;
+
+			mh->msg_control = s->bctl[m].buf;
+			mh->msg_controllen = sizeof(s->bctl[m].buf);
+			cm = CMSG_FIRSTHDR(mh);
+			cm->cmsg_level = SOL_UDP;
+			cm->cmsg_type = UDP_SEGMENT;
+			cm->cmsg_len = CMSG_LEN(sizeof(seg));
+			memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+		}
+		s->bpkts[m++] = q;
+		j += q;
+	}
+	return m;
+}
 
 /* Returns 1 when the transfer is gone (finished or failed). */
 static int send_window(struct tftp_conn *c)
 {
 	struct tftp_server *s = c->srv;
-	int sent = 0;
+	unsigned bs = c->x.blksize, stride = TFTP_HDR + bs, cap = BATCH_BYTES / stride;
+	unsigned k, j, m, nm, done, per_msg;
+	uint64_t room, idx, end;
+	int sent = 0, r;
+	long nb;
 
-	while (xfer_may_send(&c->x) && !c->want_out) {
-		uint64_t idx = xfer_next(&c->x), end;
-		long n = build_block(c, idx);
-
-		if (n < 0) {
+	if (cap > BATCH_PKTS)
+		cap = BATCH_PKTS;
+	while (!c->want_out && (room = xfer_room(&c->x)) > 0) {
+		idx = xfer_next(&c->x);
+		k = room < cap ? (unsigned)room : cap;
+		nb = fill_batch(c, idx, k);
+		if (nb < 0) {
 			send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
 			log_msg(LOG_WARNING, "tftp: %s: read error on %s: %s", c->peer_str, c->name,
 				strerror(errno));
 			conn_finish(c, 0);
 			return 1;
 		}
-		send_pkt(c, s->pkt, TFTP_HDR + (size_t)n);
-		if (c->want_out)
-			break;	/* not sent; the same block goes first on EPOLLOUT */
-		xfer_sent(&c->x, (unsigned long)n < c->x.blksize);
-		end = (idx - 1) * c->x.blksize + (uint64_t)n;
-		if (end > c->bytes)
-			c->bytes = end;
-		sent++;
+		for (j = 0; j < (unsigned)nb; j++)
+			tftp_encode_data_hdr(s->batch + (size_t)j * stride, TFTP_HDR, (uint16_t)(idx + j));
+		per_msg = c->no_gso ? 1 : GSO_BYTES / stride;
+		if (per_msg < 1)
+			per_msg = 1;
+		nm = batch_msgs(c, (unsigned)nb, per_msg);
+		r = sendmmsg(c->sock, s->bmsg, nm, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+				/* Not sent; resent on EPOLLOUT (the same block goes
+				 * first) or by the timer; others are not held up. */
+				c->want_out = 1;
+				loop_mod_fd(s->loop, c->sock, EPOLLIN | EPOLLOUT);
+				break;
+			}
+			if (s->bpkts[0] > 1) {
+				/* GSO refused on this path: per-block from now on. */
+				log_msg(LOG_DEBUG, "tftp: %s: UDP GSO refused (%s), per-block sends",
+					c->peer_str, strerror(errno));
+				c->no_gso = 1;
+				continue;
+			}
+			/* Any other error loses this one packet, as a lossy
+			 * link would: the timer resends it. */
+			r = 1;
+		}
+		for (m = 0, j = 0; m < (unsigned)r; m++) {
+			for (done = 0; done < s->bpkts[m]; done++, j++) {
+				xfer_sent(&c->x, s->blen[j] < bs);
+				end = (idx + j - 1) * bs + s->blen[j];
+				if (end > c->bytes)
+					c->bytes = end;
+				sent++;
+			}
+		}
 	}
 	if (sent)
 		arm(c);
@@ -511,7 +655,7 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 {
 	struct tftp_conn *c = ctx;
 	struct tftp_server *s = c->srv;
-	int i;
+	int i, send_later = 0;
 
 	(void)l;
 	(void)fd;
@@ -526,7 +670,10 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 			send_ack(c);
 		return;
 	}
-	/* A bounded batch per wakeup, so one busy peer cannot starve others. */
+	/* A bounded batch per wakeup, so one busy peer cannot starve others.
+	 * ACKs are all taken in before the window is sent: a burst of them
+	 * (a client ACKing every few blocks, or duplicates) moves the window
+	 * once and sends it once. */
 	for (i = 0; i < 64; i++) {
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
@@ -536,7 +683,7 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 		ssize_t n = recvfrom(c->sock, s->pkt, PKT_CAP, 0, (struct sockaddr *)&from, &fl);
 
 		if (n < 0)
-			return;
+			break;
 		if (fl != sizeof(from) || from.sin_addr.s_addr != c->peer.sin_addr.s_addr ||
 		    from.sin_port != c->peer.sin_port) {
 			/* RFC 1350: a stranger on our TID gets error 5; the
@@ -567,7 +714,11 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 			return;
 		}
 		if (p.op == TFTP_ACK && !c->x.writing) {
-			if (on_action(c, xfer_on_ack(&c->x, p.block)))
+			enum tftp_action a = xfer_on_ack(&c->x, p.block);
+
+			if (a == XA_SEND)
+				send_later = 1;
+			else if (on_action(c, a))
 				return;
 		} else if (p.op == TFTP_DATA && c->x.writing) {
 			if (handle_data(c, &p))
@@ -579,6 +730,8 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 			return;
 		}
 	}
+	if (send_later)
+		send_window(c);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -888,7 +1041,8 @@ struct tftp_server *tftp_server_start(struct loop *l, const struct tftp_config *
 	s->sock = -1;
 	s->pkt = malloc(PKT_CAP);
 	s->aux = malloc(PKT_CAP + 1);
-	if (!s->pkt || !s->aux) {
+	s->batch = malloc(BATCH_BYTES);
+	if (!s->pkt || !s->aux || !s->batch) {
 		snprintf(err, errlen, "out of memory");
 		goto fail_mem;
 	}
@@ -927,6 +1081,7 @@ fail_sock:
 fail_mem:
 	free(s->pkt);
 	free(s->aux);
+	free(s->batch);
 	free(s);
 	return NULL;
 }
@@ -963,6 +1118,7 @@ void tftp_server_stop(struct tftp_server *s)
 		close(s->upfd);
 	free(s->pkt);
 	free(s->aux);
+	free(s->batch);
 	free(s);
 }
 

@@ -42,6 +42,18 @@ uint64_t xfer_next(const struct tftp_xfer *x)
 	return x->next;
 }
 
+uint64_t xfer_room(const struct tftp_xfer *x)
+{
+	uint64_t end;
+
+	if (!xfer_may_send(x))
+		return 0;
+	end = x->acked + x->windowsize;
+	if (x->last && x->last < end)
+		end = x->last;
+	return end - x->next + 1;
+}
+
 void xfer_sent(struct tftp_xfer *x, int short_block)
 {
 	if (short_block && (!x->last || x->next < x->last))

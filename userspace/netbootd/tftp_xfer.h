@@ -52,6 +52,9 @@ void xfer_init(struct tftp_xfer *x, int writing, int oack, unsigned blksize,
 /* Read side.  xfer_may_send: is block xfer_next() inside the window? */
 int xfer_may_send(const struct tftp_xfer *x);
 uint64_t xfer_next(const struct tftp_xfer *x);
+/* How many blocks from xfer_next() the window admits now (0 when
+ * xfer_may_send() is false); the final block may end the run earlier. */
+uint64_t xfer_room(const struct tftp_xfer *x);
 /* The I/O layer sent block xfer_next(); short: it held less than blksize. */
 void xfer_sent(struct tftp_xfer *x, int short_block);
 enum tftp_action xfer_on_ack(struct tftp_xfer *x, uint16_t block);
