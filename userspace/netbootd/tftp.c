@@ -110,10 +110,17 @@ struct tftp_server {
 	} bctl[64];
 	unsigned bpkts[64];		/* packets in each message */
 	size_t blen[64];		/* payload length of each packet */
+	/* What one recvmmsg() on a transfer socket takes in: RX_SLOTS
+	 * packets of PKT_CAP (pages never written stay unallocated). */
+	uint8_t *rx;
+	struct sockaddr_in rxfrom[8];
+	struct iovec rxiov[8];
+	struct mmsghdr rxmsg[8];
 };
 
 #define PKT_CAP (TFTP_HDR + TFTP_BLKSIZE_MAX)
 #define BATCH_PKTS 64
+#define RX_SLOTS 8
 #define BATCH_BYTES (256u << 10)	/* at least PKT_CAP */
 /* UDP payload of one GSO message: 65535 less the IPv4 and UDP headers. */
 #define GSO_BYTES 65507u
@@ -673,62 +680,80 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 	/* A bounded batch per wakeup, so one busy peer cannot starve others.
 	 * ACKs are all taken in before the window is sent: a burst of them
 	 * (a client ACKing every few blocks, or duplicates) moves the window
-	 * once and sends it once. */
-	for (i = 0; i < 64; i++) {
-		struct sockaddr_in from;
-		socklen_t fl = sizeof(from);
-		struct tftp_packet p;
-		const char *why;
-		char fs[24];
-		ssize_t n = recvfrom(c->sock, s->pkt, PKT_CAP, 0, (struct sockaddr *)&from, &fl);
+	 * once and sends it once.  recvmmsg() returning less than it could
+	 * take says the queue is empty, so a lone ACK (lock-step) is answered
+	 * without a second, EAGAIN read first. */
+	for (i = 0; i < 64;) {
+		int got, j;
 
-		if (n < 0)
+		for (j = 0; j < RX_SLOTS; j++) {
+			s->rxiov[j] = (struct iovec){ s->rx + (size_t)j * PKT_CAP, PKT_CAP };
+			memset(&s->rxmsg[j], 0, sizeof(s->rxmsg[j]));
+			s->rxmsg[j].msg_hdr.msg_name = &s->rxfrom[j];
+			s->rxmsg[j].msg_hdr.msg_namelen = sizeof(s->rxfrom[j]);
+			s->rxmsg[j].msg_hdr.msg_iov = &s->rxiov[j];
+			s->rxmsg[j].msg_hdr.msg_iovlen = 1;
+		}
+		got = recvmmsg(c->sock, s->rxmsg, RX_SLOTS, 0, NULL);
+		if (got <= 0)
 			break;
-		if (fl != sizeof(from) || from.sin_addr.s_addr != c->peer.sin_addr.s_addr ||
-		    from.sin_port != c->peer.sin_port) {
-			/* RFC 1350: a stranger on our TID gets error 5; the
-			 * transfer goes on. */
-			peer_fmt(&from, fs, sizeof(fs));
-			log_drop("tftp", fs, "packet for another transfer's TID");
-			send_error_to(c->sock, &from, TFTP_EBADID, "unknown transfer ID", s->aux);
-			continue;
-		}
-		if (tftp_parse_packet(s->pkt, (size_t)n, &p, &why) != 0) {
-			log_drop("tftp", c->peer_str, "%s", why);
-			conn_abort(c, TFTP_EBADOP, why);
-			return;
-		}
-		if (p.op == TFTP_ERROR) {
-			/* PXE ROMs ask for tsize, read the OACK and abort with an
-			 * ERROR on purpose; that is no failure of ours. */
-			if (c->x.state == XFER_OACK) {
-				s->cnt.aborted++;
-				conn_free(c);
-			} else if (c->x.state == XFER_DALLY) {
-				conn_free(c);
-			} else {
-				log_msg(LOG_INFO, "tftp: %s: client aborted %s (error %u)", c->peer_str,
-					c->name, p.error);
-				conn_finish(c, 0);
-			}
-			return;
-		}
-		if (p.op == TFTP_ACK && !c->x.writing) {
-			enum tftp_action a = xfer_on_ack(&c->x, p.block);
+		for (j = 0; j < got; j++, i++) {
+			const struct sockaddr_in from = s->rxfrom[j];
+			socklen_t fl = s->rxmsg[j].msg_hdr.msg_namelen;
+			const uint8_t *pkt = s->rx + (size_t)j * PKT_CAP;
+			size_t n = s->rxmsg[j].msg_len;
+			struct tftp_packet p;
+			const char *why;
+			char fs[24];
 
-			if (a == XA_SEND)
-				send_later = 1;
-			else if (on_action(c, a))
+			if (fl != sizeof(from) || from.sin_addr.s_addr != c->peer.sin_addr.s_addr ||
+			    from.sin_port != c->peer.sin_port) {
+				/* RFC 1350: a stranger on our TID gets error 5; the
+				 * transfer goes on. */
+				peer_fmt(&from, fs, sizeof(fs));
+				log_drop("tftp", fs, "packet for another transfer's TID");
+				send_error_to(c->sock, &from, TFTP_EBADID, "unknown transfer ID", s->aux);
+				continue;
+			}
+			if (tftp_parse_packet(pkt, n, &p, &why) != 0) {
+				log_drop("tftp", c->peer_str, "%s", why);
+				conn_abort(c, TFTP_EBADOP, why);
 				return;
-		} else if (p.op == TFTP_DATA && c->x.writing) {
-			if (handle_data(c, &p))
+			}
+			if (p.op == TFTP_ERROR) {
+				/* PXE ROMs ask for tsize, read the OACK and abort with an
+				 * ERROR on purpose; that is no failure of ours. */
+				if (c->x.state == XFER_OACK) {
+					s->cnt.aborted++;
+					conn_free(c);
+				} else if (c->x.state == XFER_DALLY) {
+					conn_free(c);
+				} else {
+					log_msg(LOG_INFO, "tftp: %s: client aborted %s (error %u)", c->peer_str,
+						c->name, p.error);
+					conn_finish(c, 0);
+				}
 				return;
-		} else {
-			log_drop("tftp", c->peer_str, "%s in a %s transfer", tftp_op_name(p.op),
-				 c->x.writing ? "write" : "read");
-			conn_abort(c, TFTP_EBADOP, "unexpected packet");
-			return;
+			}
+			if (p.op == TFTP_ACK && !c->x.writing) {
+				enum tftp_action a = xfer_on_ack(&c->x, p.block);
+
+				if (a == XA_SEND)
+					send_later = 1;
+				else if (on_action(c, a))
+					return;
+			} else if (p.op == TFTP_DATA && c->x.writing) {
+				if (handle_data(c, &p))
+					return;
+			} else {
+				log_drop("tftp", c->peer_str, "%s in a %s transfer", tftp_op_name(p.op),
+					 c->x.writing ? "write" : "read");
+				conn_abort(c, TFTP_EBADOP, "unexpected packet");
+				return;
+			}
 		}
+		if (got < RX_SLOTS)
+			break;
 	}
 	if (send_later)
 		send_window(c);
@@ -1042,7 +1067,8 @@ struct tftp_server *tftp_server_start(struct loop *l, const struct tftp_config *
 	s->pkt = malloc(PKT_CAP);
 	s->aux = malloc(PKT_CAP + 1);
 	s->batch = malloc(BATCH_BYTES);
-	if (!s->pkt || !s->aux || !s->batch) {
+	s->rx = malloc((size_t)RX_SLOTS * PKT_CAP);
+	if (!s->pkt || !s->aux || !s->batch || !s->rx) {
 		snprintf(err, errlen, "out of memory");
 		goto fail_mem;
 	}
@@ -1082,6 +1108,7 @@ fail_mem:
 	free(s->pkt);
 	free(s->aux);
 	free(s->batch);
+	free(s->rx);
 	free(s);
 	return NULL;
 }
@@ -1119,6 +1146,7 @@ void tftp_server_stop(struct tftp_server *s)
 	free(s->pkt);
 	free(s->aux);
 	free(s->batch);
+	free(s->rx);
 	free(s);
 }
 
