@@ -218,7 +218,12 @@ static void receive_one(struct client *c, uint8_t *b, ssize_t n, const struct so
 	}
 	if (opt_loss && (unsigned)rand() % 100 < opt_loss)
 		return;
-	if (opt_reorder && !c->have_held && (unsigned)rand() % 100 < opt_reorder) {
+	/* Only DATA is held back: holding the OACK (or an ERROR) would reorder
+	 * it against nothing, since the server sends no successor until we
+	 * answer, and our timeout would then ACK 0 before we had read the
+	 * negotiated blksize and windowsize. */
+	if (opt_reorder && !c->have_held && n >= 2 && b[0] == 0 && b[1] == TFTP_DATA &&
+	    (unsigned)rand() % 100 < opt_reorder) {
 		memcpy(c->held, b, (size_t)n);
 		c->held_len = (size_t)n;
 		c->have_held = 1;
