@@ -80,7 +80,7 @@ run "windowsize 64 blksize 8192, 8 clients" -f big.bin -v "$root/big.bin" -b 819
 "$serve" tftp-root="$root" tftp-port=6969 tftp-timeout-ms=1000 tftp-retries=20 2>"$work/serve-slow.log" &
 slow=$!
 sleep 0.5
-out=$("$load" -p 6969 -T 100 -m 50 -f big.bin -v "$root/big.bin" -b 1468 -w 16 -R 100 2>&1)
+out=$("$load" -p 6969 -T 100 -m 50 -f small.bin -v "$root/small.bin" -b 1468 -w 16 -R 100 2>&1)
 contains "$out" "fail=0" "reordering never holds back the OACK (window 16, every packet eligible)"
 kill "$slow" 2>/dev/null
 
