@@ -5,18 +5,11 @@
 # must never come back, and the server must stay up and clean under ASan.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=../lib/tftp.sh
+. "$(dirname "$0")/../lib/tftp.sh"
 serve=$TAP_TOP/build/t/tftp_serve
 load=$TAP_TOP/build/t/tftp_load
-
-if [ "$(id -u)" -ne 0 ] || [ ! -x "$serve" ] || [ ! -x "$load" ]; then
-	skip "tftp confinement" "needs root and build/t/tftp_serve, tftp_load (make check-quick)"
-	tap_done
-	exit
-fi
-if [ -z "${TFTP_TEST_NS:-}" ]; then
-	exec unshare --net env TFTP_TEST_NS=1 "$0" "$@"
-fi
-ip link set lo up
+tftp_suite_start "tftp confinement" "$serve" "$load" "$@"
 
 work=$(mktemp -d)
 srv_pid=

@@ -8,18 +8,11 @@
 # content must still be exact, and duplicate ACKs must not multiply DATA.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=../lib/tftp.sh
+. "$(dirname "$0")/../lib/tftp.sh"
 serve=$TAP_TOP/build/t/tftp_serve
 load=$TAP_TOP/build/t/tftp_load
-
-if [ "$(id -u)" -ne 0 ] || [ ! -x "$serve" ] || [ ! -x "$load" ]; then
-	skip "tftp loss" "needs root and build/t/tftp_serve, tftp_load (make check-quick)"
-	tap_done
-	exit
-fi
-if [ -z "${TFTP_TEST_NS:-}" ]; then
-	exec unshare --net env TFTP_TEST_NS=1 "$0" "$@"
-fi
-ip link set lo up
+tftp_suite_start "tftp loss" "$serve" "$load" "$@"
 
 work=$(mktemp -d)
 srv=
