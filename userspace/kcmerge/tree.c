@@ -230,33 +230,8 @@ void tree_recalc(void)
 		sym_calc_value(sym);
 }
 
-/* allnoconfig: scripts/kconfig/conf.c's conf_set_all_new_symbols(def_no). */
-static void set_all_new_no(void)
-{
-	struct symbol *sym;
-	int i;
-
-	kc_for_each_symbol(i, sym) {
-		if (sym_has_value(sym) || sym->flags & SYMBOL_VALID)
-			continue;
-		if (sym_get_type(sym) == S_BOOLEAN || sym_get_type(sym) == S_TRISTATE) {
-			sym->def[S_DEF_USER].tri = no;
-			sym->flags |= SYMBOL_DEF_USER;
-		}
-	}
-	sym_clear_all_valid();
-	kc_for_each_symbol(i, sym)
-		if ((sym_is_choice(sym) && !sym_has_value(sym)) || sym_is_choice_value(sym))
-			sym->flags |= SYMBOL_NEED_SET_CHOICE_VALUES;
-	kc_for_each_symbol(i, sym) {
-		if (sym_has_value(sym) || !sym_is_choice(sym))
-			continue;
-		sym_calc_value(sym);
-		set_all_choice_values(sym);
-	}
-}
-
-/* defconfig: conf_set_all_new_symbols(def_default) only settles choices. */
+/* defconfig: conf_set_all_new_symbols(def_default) only settles choices
+ * (allnoconfig ends the same way). */
 static void set_all_new_default(void)
 {
 	struct symbol *sym;
@@ -272,6 +247,23 @@ static void set_all_new_default(void)
 		sym_calc_value(sym);
 		set_all_choice_values(sym);
 	}
+}
+
+/* allnoconfig: scripts/kconfig/conf.c's conf_set_all_new_symbols(def_no). */
+static void set_all_new_no(void)
+{
+	struct symbol *sym;
+	int i;
+
+	kc_for_each_symbol(i, sym) {
+		if (sym_has_value(sym) || sym->flags & SYMBOL_VALID)
+			continue;
+		if (sym_get_type(sym) == S_BOOLEAN || sym_get_type(sym) == S_TRISTATE) {
+			sym->def[S_DEF_USER].tri = no;
+			sym->flags |= SYMBOL_DEF_USER;
+		}
+	}
+	set_all_new_default();
 }
 
 static int read_fragment_file(struct request_list *l, const char *path)

@@ -12,18 +12,6 @@
 
 #include "mkroot.h"
 
-static unsigned int type_bits(enum entry_type type)
-{
-	switch (type) {
-	case ENTRY_DIR: return S_IFDIR;
-	case ENTRY_FILE: return S_IFREG;
-	case ENTRY_SYMLINK: return S_IFLNK;
-	case ENTRY_CHR: return S_IFCHR;
-	case ENTRY_BLK: return S_IFBLK;
-	}
-	return 0;
-}
-
 static void pad4(struct buf *out)
 {
 	buf_zero(out, (4 - out->len % 4) % 4);
@@ -59,7 +47,7 @@ void cpio_write(const struct tree *t, uint32_t mtime, struct buf *out)
 		const char *name = strcmp(e->path, "/") == 0 ? "." : e->path + 1;
 		int has_data = e->type == ENTRY_FILE || e->type == ENTRY_SYMLINK;
 
-		cpio_member(out, (unsigned int)i + 1, name, type_bits(e->type) | e->mode,
+		cpio_member(out, (unsigned int)i + 1, name, entry_file_type(e->type) | e->mode,
 			    e->uid, e->gid, e->type == ENTRY_DIR ? 2 : 1, mtime,
 			    has_data ? e->data : NULL, has_data ? e->size : 0,
 			    e->major, e->minor);

@@ -115,18 +115,6 @@ static int store_data(struct minix_layout *l, const unsigned char *data, size_t 
 	return 0;
 }
 
-static unsigned int type_bits(enum entry_type type)
-{
-	switch (type) {
-	case ENTRY_DIR: return S_IFDIR;
-	case ENTRY_FILE: return S_IFREG;
-	case ENTRY_SYMLINK: return S_IFLNK;
-	case ENTRY_CHR: return S_IFCHR;
-	case ENTRY_BLK: return S_IFBLK;
-	}
-	return 0;
-}
-
 static int cmp_path(const void *key, const void *elem)
 {
 	return strcmp(key, ((const struct entry *)elem)->path);
@@ -154,7 +142,7 @@ static void write_inode(struct minix_layout *l, size_t ino, const struct entry *
 {
 	unsigned char *p = block(l, 2 + l->imap_blocks + l->zmap_blocks) +
 			   (ino - 1) * l->inode_size;
-	unsigned int mode = type_bits(e->type) | e->mode;
+	unsigned int mode = entry_file_type(e->type) | e->mode;
 
 	if (l->version == 1) {
 		put16(p, mode);

@@ -52,6 +52,7 @@ int tree_add(struct tree *t, const struct entry *e, char *err, size_t errlen);
 void tree_sort(struct tree *t);
 void tree_free(struct tree *t);
 const char *entry_type_name(enum entry_type type);
+unsigned int entry_file_type(enum entry_type type);
 
 /* cpio.c: newc archive (the kernel's initramfs format) of the tree. */
 void cpio_write(const struct tree *t, uint32_t mtime, struct buf *out);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "mkroot.h"
 
 const char *entry_type_name(enum entry_type type)
@@ -21,6 +23,19 @@ const char *entry_type_name(enum entry_type type)
 	case ENTRY_BLK: return "block device";
 	}
 	return "?";
+}
+
+/* The S_IF* file type bits every image format stores next to the mode. */
+unsigned int entry_file_type(enum entry_type type)
+{
+	switch (type) {
+	case ENTRY_DIR: return S_IFDIR;
+	case ENTRY_FILE: return S_IFREG;
+	case ENTRY_SYMLINK: return S_IFLNK;
+	case ENTRY_CHR: return S_IFCHR;
+	case ENTRY_BLK: return S_IFBLK;
+	}
+	return 0;
 }
 
 /*
