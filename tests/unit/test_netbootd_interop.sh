@@ -143,6 +143,43 @@ check "good reload is taken" nb_wait_log "$T/nbd.log" "reloaded $T/nb.conf" 5
 ip netns exec "$C3" busybox udhcpc -i eth0 -n -q -f -t 5 -s "$T/udhcpc-script" >>"$T/udhcpc.log" 2>&1
 contains "$(cat "$T/udhcpc.events")" "bound 192.0.2.150" "after reload a new client gets an address from the new pool"
 
+# Option overload (RFC 2132 9.3): a 200-byte domain name, a 60-byte NIS
+# domain and a 100-byte root path are more than the 308-byte options field
+# of the 576-byte reply these clients accept; the rest goes into the empty
+# sname/file fields and both clients must still see every option.
+label=$(printf 'd%.0s' $(seq 49))
+bigdom="$label.$label.$label.$label"
+nisdom=$(printf 'n%.0s' $(seq 60))
+rootdir=/srv/$(printf 'p%.0s' $(seq 83))
+sed -e "s|pool 192.0.2.100 192.0.2.199|pool 192.0.2.150 192.0.2.199|" \
+	-e "s|root-path /tftpboot/%i|root-path $rootdir/%i\n  option domain-name $bigdom\n  option nis-domain $nisdom|" \
+	"$T/nb.conf.good" >"$T/nb.conf"
+kill -HUP "$nbd"
+check "reload with long options" nb_wait_log "$T/nbd.log" "reloaded $T/nb.conf" 5
+cat >"$T/udhcpc-big" <<'SCRIPT'
+#!/bin/sh
+[ "$1" = bound ] && echo "big $ip ${#domain} ${#nisdomain} $rootpath" >>"${0%/*}/udhcpc.events"
+exit 0
+SCRIPT
+chmod +x "$T/udhcpc-big"
+ip netns exec "$C3" busybox udhcpc -i eth0 -n -q -f -t 5 -s "$T/udhcpc-big" >>"$T/udhcpc.log" 2>&1
+contains "$(cat "$T/udhcpc.events")" "big 192.0.2.150 199 60 $rootdir/192.0.2.150" \
+	"udhcpc reads options from the overloaded file/sname fields"
+contains "$(grep 'DHCPACK 192.0.2.150' "$T/nbd.log" | tail -n 1)" "in file/sname, 0 left out (limit 548)" \
+	"the ACK's log line says options were moved and none lost"
+cat >"$T/dhclient-big" <<'SCRIPT'
+#!/bin/sh
+[ "$reason" = BOUND ] && echo "big $new_ip_address ${#new_domain_name} ${#new_nis_domain} $new_root_path" >>"${0%/*}/dhclient.events"
+exit 0
+SCRIPT
+chmod +x "$T/dhclient-big"
+echo 'request subnet-mask, routers, root-path, domain-name, nis-domain;' >"$T/dhclient-big.conf"
+ip netns exec "$C1" timeout 20 dhclient -1 -cf "$T/dhclient-big.conf" -sf "$T/dhclient-big" \
+	-lf "$T/dhclient-big.leases" -pf "$T/dhclient-big.pid" eth0 >>"$T/dhclient.log" 2>&1
+[ -f "$T/dhclient-big.pid" ] && kill "$(cat "$T/dhclient-big.pid")" 2>/dev/null
+contains "$(cat "$T/dhclient.events")" "big 192.0.2.10 199 60 $rootdir/192.0.2.10" \
+	"dhclient reads them too"
+
 kill -USR1 "$nbd"
 check "SIGUSR1 dumps counters" nb_wait_log "$T/nbd.log" "dhcp counters: rx bootp=0 discover=" 5
 check "netbootd still running" kill -0 "$nbd"

@@ -324,6 +324,8 @@ static int global_key(struct parser *p, const char *k, const char *v)
 		return parse_bool(p, k, v, &c->bootp_dynamic);
 	if (!strcmp(k, "authoritative"))
 		return parse_bool(p, k, v, &c->authoritative);
+	if (!strcmp(k, "option-overload"))
+		return parse_bool(p, k, v, &c->option_overload);
 	if (!strcmp(k, "decline-time"))
 		return parse_u32(p, k, v, 0, 0x7fffffff, &c->decline_time);
 	if (!strcmp(k, "offer-time"))
@@ -552,6 +554,7 @@ struct config *config_load(const char *path, const struct cfg_tftp_hooks *hooks,
 	c->lease_sync = SYNC_BATCH;
 	c->dhcp = c->bootp = c->rarp = 1;
 	c->authoritative = 1;
+	c->option_overload = 1;
 	c->decline_time = 600;
 	c->offer_time = 30;
 	c->log_level = LOG_INFO;

@@ -83,6 +83,7 @@ struct config {
 	int dhcp, bootp, rarp;		/* protocols enabled */
 	int bootp_dynamic;		/* pool addresses for BOOTP clients */
 	int authoritative;		/* NAK requests for wrong addresses */
+	int option_overload;		/* spill options into file/sname */
 	uint32_t decline_time;		/* quarantine after DHCPDECLINE, seconds */
 	uint32_t offer_time;		/* an offered address is held this long */
 	int log_level;

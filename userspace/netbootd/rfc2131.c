@@ -125,14 +125,17 @@ static void add_cfg(struct optset *o, const struct cfg_options *co)
 		set_opt(o, co->v[i].code, co->v[i].data, co->v[i].len);
 }
 
-/* Puts the options out in the client's order (55) first, then the rest;
- * whatever does not fit the client's size limit is left out. */
+/* Puts the options out: the ones every client needs first (in the
+ * options field, where clients that know no option 52 look), then the
+ * client's order (55), then the rest, with option 82 last (RFC 3046).
+ * The codec packs what follows the first ones into file/sname if needed. */
 static void emit(struct dhcp_out *out, const struct optset *o, const struct dhcp_msg *m)
 {
 	static const uint8_t first[] = { DHO_MSG_TYPE, DHO_SERVER_ID, DHO_LEASE_TIME,
 					 DHO_T1, DHO_T2, DHO_SUBNET_MASK };
 	uint8_t done[256] = { 0 };
-	size_t n = 0;
+	struct dhcp_out_item rest[256];
+	size_t n = 0, nrest = 0;
 	const uint8_t *prl = dhcp_get(m, DHO_PRL, &n);
 
 	for (size_t i = 0; i < sizeof(first); i++)
@@ -142,15 +145,16 @@ static void emit(struct dhcp_out *out, const struct optset *o, const struct dhcp
 		}
 	for (size_t i = 0; prl && i < n; i++)
 		if (o->v[prl[i]] && !done[prl[i]] && prl[i] != DHO_RELAY_AGENT) {
-			dhcp_out_opt(out, prl[i], o->v[prl[i]], o->len[prl[i]]);
+			rest[nrest++] = (struct dhcp_out_item){ prl[i], o->v[prl[i]], o->len[prl[i]] };
 			done[prl[i]] = 1;
 		}
 	for (int c = 1; c < 255; c++)
 		if (o->v[c] && !done[c] && c != DHO_RELAY_AGENT)
-			dhcp_out_opt(out, (uint8_t)c, o->v[c], o->len[c]);
-	/* RFC 3046: the relay's option 82 goes back last, unchanged. */
+			rest[nrest++] = (struct dhcp_out_item){ (uint8_t)c, o->v[c], o->len[c] };
 	if (o->v[DHO_RELAY_AGENT])
-		dhcp_out_opt(out, DHO_RELAY_AGENT, o->v[DHO_RELAY_AGENT], o->len[DHO_RELAY_AGENT]);
+		rest[nrest++] = (struct dhcp_out_item){ DHO_RELAY_AGENT, o->v[DHO_RELAY_AGENT],
+							o->len[DHO_RELAY_AGENT] };
+	dhcp_out_opts(out, rest, nrest);
 }
 
 static void be32(uint8_t *p, uint32_t v)
@@ -264,6 +268,8 @@ static void build(const struct config *c, const struct client *cl, const struct 
 	}
 	/* The header is rewritten: siaddr and file were filled in above. */
 	dhcp_out_init(&r->out, &h, m->is_dhcp, (size_t)mms - 28);
+	if (!c->option_overload)
+		dhcp_out_no_overload(&r->out);
 	if (m->is_dhcp)
 		emit(&r->out, &o, m);
 	dhcp_out_finish(&r->out);
@@ -327,6 +333,12 @@ static int reply(const struct config *c, const struct client *cl, const struct d
 	if (bf[0] || is_ipxe)
 		snprintf(r->log + n, sizeof(r->log) - n, " file %s%s", bf[0] ? bf : "-",
 			 is_ipxe ? " (iPXE)" : "");
+	/* Say when the client's size limit shaped the reply. */
+	n = strlen(r->log);
+	if (r->out.overflowed || r->out.dropped)
+		snprintf(r->log + n, sizeof(r->log) - n,
+			 "; %u options in file/sname, %u left out (limit %zu)",
+			 r->out.overflowed, r->out.dropped, r->out.max);
 	return 0;
 }
 

@@ -259,6 +259,13 @@ void dhcp_out_init(struct dhcp_out *o, const struct bootp_hdr *h, int dhcp, size
 	memset(b, 0, BOOTP_MIN_LEN);
 	o->max = max;
 	o->dropped = 0;
+	o->overflowed = 0;
+	o->ov52 = 0;
+	o->ov_used[DHCP_OV_FILE] = 0;
+	o->ov_used[DHCP_OV_SNAME] = 0;
+	/* BOOTP clients know no option 52: their fields stay fields. */
+	o->ov_free[DHCP_OV_FILE] = dhcp && !h->file[0];
+	o->ov_free[DHCP_OV_SNAME] = dhcp && !h->sname[0];
 	b[0] = h->op;
 	b[1] = h->htype;
 	b[2] = h->hlen > 16 ? 16 : h->hlen;
@@ -282,32 +289,131 @@ void dhcp_out_init(struct dhcp_out *o, const struct bootp_hdr *h, int dhcp, size
 	}
 }
 
-int dhcp_out_opt(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
+void dhcp_out_no_overload(struct dhcp_out *o)
 {
-	size_t pieces = len ? (len + 254) / 255 : 1;
-	const uint8_t *d = data;
+	if (!o->ov52)
+		o->ov_free[DHCP_OV_FILE] = o->ov_free[DHCP_OV_SNAME] = 0;
+}
 
-	/* Keep one byte for END. */
-	if (o->len < 240 || o->len + 2 * pieces + len + 1 > o->max) {
-		o->dropped++;
-		return -1;
-	}
+/* Where each overload area lives in the header, and its size. */
+static const struct {
+	size_t off, size;
+	uint8_t bit;
+} ov_area[DHCP_OV_AREAS] = {
+	[DHCP_OV_FILE] = { 108, 128, 1 },
+	[DHCP_OV_SNAME] = { 44, 64, 2 },
+};
+
+/* Writes code/len pieces of data at p; returns the bytes written. */
+static size_t put_pieces(uint8_t *p, uint8_t code, const uint8_t *d, size_t len)
+{
+	size_t w = 0;
+
 	do {
 		size_t n = len > 255 ? 255 : len;
 
-		o->buf[o->len++] = code;
-		o->buf[o->len++] = (uint8_t)n;
+		p[w++] = code;
+		p[w++] = (uint8_t)n;
 		if (n)
-			memcpy(o->buf + o->len, d, n);
-		o->len += n;
+			memcpy(p + w, d, n);
+		w += n;
 		d += n;
 		len -= n;
 	} while (len);
-	return 0;
+	return w;
+}
+
+static size_t opt_need(size_t len)
+{
+	return 2 * (len ? (len + 254) / 255 : 1) + len;
+}
+
+/* The most option bytes (code and length included) one area still takes. */
+static size_t overflow_room(const struct dhcp_out *o)
+{
+	size_t best = 0;
+
+	for (int a = 0; a < DHCP_OV_AREAS; a++)
+		if (o->ov_free[a] && ov_area[a].size > o->ov_used[a] + 1 &&
+		    ov_area[a].size - o->ov_used[a] - 1 > best)
+			best = ov_area[a].size - o->ov_used[a] - 1;
+	return best;
+}
+
+/* Places one option; keep is room in the options field that later
+ * options, too big for file or sname, will need. */
+static int place(struct dhcp_out *o, uint8_t code, const void *data, size_t len, size_t keep)
+{
+	size_t need = opt_need(len);
+	int can_overload = o->ov_free[DHCP_OV_FILE] || o->ov_free[DHCP_OV_SNAME];
+	/* END always; 3 more for option 52 while it may still be needed. */
+	size_t reserve = 1 + (can_overload && !o->ov52 ? 3 : 0);
+	int area = -1;
+
+	if (o->len < 240) {
+		o->dropped++;
+		return -1;
+	}
+	if (o->len + need + reserve + keep <= o->max) {
+		o->len += put_pieces(o->buf + o->len, code, data, len);
+		return 0;
+	}
+	for (int a = 0; a < DHCP_OV_AREAS && area < 0; a++)
+		if (o->ov_free[a] && o->ov_used[a] + need + 1 <= ov_area[a].size)
+			area = a;
+	if (area >= 0 && (o->ov52 || o->len + 3 + 1 <= o->max)) {
+		if (!o->ov52) {
+			o->buf[o->len++] = DHO_OVERLOAD;
+			o->buf[o->len++] = 1;
+			o->ov52 = o->len++;
+		}
+		o->ov_used[area] += put_pieces(o->buf + ov_area[area].off + o->ov_used[area],
+					       code, data, len);
+		o->overflowed++;
+		return 0;
+	}
+	/* Fits nowhere else: the options field's last bytes, if any. */
+	if (o->len + need + 1 <= o->max) {
+		o->len += put_pieces(o->buf + o->len, code, data, len);
+		return 0;
+	}
+	o->dropped++;
+	return -1;
+}
+
+int dhcp_out_opt(struct dhcp_out *o, uint8_t code, const void *data, size_t len)
+{
+	return place(o, code, data, len, 0);
+}
+
+void dhcp_out_opts(struct dhcp_out *o, const struct dhcp_out_item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t room = overflow_room(o), keep = 0;
+
+		/* Options that only the options field can hold claim their
+		 * room first, so smaller ones ahead of them overflow instead
+		 * of crowding them out. */
+		for (size_t j = i + 1; j < n; j++)
+			if (opt_need(v[j].len) > room)
+				keep += opt_need(v[j].len);
+		place(o, v[i].code, v[i].data, v[i].len, keep);
+	}
 }
 
 size_t dhcp_out_finish(struct dhcp_out *o)
 {
+	if (o->ov52) {
+		uint8_t v = 0;
+
+		for (int a = 0; a < DHCP_OV_AREAS; a++)
+			if (o->ov_used[a]) {
+				/* The rest of the field is already zero: PAD. */
+				o->buf[ov_area[a].off + o->ov_used[a]] = DHO_END;
+				v |= ov_area[a].bit;
+			}
+		o->buf[o->ov52] = v;
+	}
 	if (o->len >= 240)
 		o->buf[o->len++] = DHO_END;
 	if (o->len < BOOTP_MIN_LEN) {

@@ -59,20 +59,50 @@ int dhcp_get_u16(const struct dhcp_msg *m, uint8_t code, uint16_t *v);
 
 /* ---- building replies ---- */
 
+/* The header fields that may carry options (RFC 2132 9.3), in the order
+ * a client reads them (RFC 2131 4.1): file, then sname. */
+enum { DHCP_OV_FILE, DHCP_OV_SNAME, DHCP_OV_AREAS };
+
 struct dhcp_out {
 	uint8_t buf[DHCP_PKT_MAX];
 	size_t len;		/* bytes written so far */
 	size_t max;		/* the client's limit (UDP payload) */
-	unsigned dropped;	/* options that did not fit */
+	unsigned dropped;	/* options that did not fit anywhere */
+	unsigned overflowed;	/* options moved into file or sname */
+	int ov_free[DHCP_OV_AREAS];	/* field empty, usable for options */
+	size_t ov_used[DHCP_OV_AREAS];	/* option bytes placed there */
+	size_t ov52;		/* offset of option 52's value, 0 if none */
 };
 
 /* Writes the header and, if dhcp, the cookie.  max is the UDP payload the
- * client accepts, clamped to [BOOTP_MIN_LEN, DHCP_PKT_MAX]. */
+ * client accepts, clamped to [BOOTP_MIN_LEN, DHCP_PKT_MAX].  A DHCP reply
+ * whose file or sname is empty may carry options there (see below). */
 void dhcp_out_init(struct dhcp_out *o, const struct bootp_hdr *h, int dhcp, size_t max);
-/* Appends an option, split into 255-byte pieces (RFC 3396).  -1 if it
- * does not fit (counted in dropped); room is kept for the END option. */
+/* Keeps options out of file and sname, for clients that misread them. */
+void dhcp_out_no_overload(struct dhcp_out *o);
+/*
+ * Appends an option, split into 255-byte pieces (RFC 3396).  One that does
+ * not fit the options field under the client's limit goes whole into an
+ * empty file field, else an empty sname field, announced by option 52
+ * (RFC 2132 9.3); 3 bytes of the options field stay free for that while
+ * either is usable.  -1 if it fits nowhere (counted in dropped); room is
+ * always kept for each area's END option.
+ */
 int dhcp_out_opt(struct dhcp_out *o, uint8_t code, const void *data, size_t len);
-/* Appends END and pads to BOOTP_MIN_LEN; returns the length to send. */
+/*
+ * Appends options given in priority order, packing them as above, except
+ * that an option that could go to file or sname does so when the options
+ * field must keep room for later ones too big for those fields.  Use it
+ * for a whole reply: one call sees what is still to come.
+ */
+struct dhcp_out_item {
+	uint8_t code;
+	const void *data;
+	size_t len;
+};
+void dhcp_out_opts(struct dhcp_out *o, const struct dhcp_out_item *v, size_t n);
+/* Appends END (to file and sname too if they hold options), sets option
+ * 52's value and pads to BOOTP_MIN_LEN; returns the length to send. */
 size_t dhcp_out_finish(struct dhcp_out *o);
 
 #endif /* NETBOOTD_RFC951_H */

@@ -157,8 +157,114 @@ static void test_encode(void)
 	TAP_OK(strcmp(m.h.file, "pxelinux.0") == 0 && m.h.yiaddr == htonl(0xc000020a), "file and yiaddr");
 	dhcp_out_init(&o, &h, 1, 0);
 	TAP_OK(o.max == BOOTP_MIN_LEN, "max size clamped up to 300");
-	TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, big, 60) < 0 && o.dropped == 1, "option beyond max is dropped");
+	/* 60 bytes fit neither the 60-byte options field nor, whole, sname. */
+	TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, big, 63) < 0 && o.dropped == 1, "option beyond max is dropped");
 	TAP_OK(dhcp_out_finish(&o) == BOOTP_MIN_LEN, "reply padded to 300 bytes");
+}
+
+/* Reads a built reply back the way a client would. */
+static int reread(struct dhcp_out *o)
+{
+	size_t n = dhcp_out_finish(o);
+
+	o->buf[0] = BOOTREQUEST;
+	return dhcp_decode(o->buf, n, &m, err, sizeof(err));
+}
+
+static int has(uint8_t code, const uint8_t *want, size_t len)
+{
+	size_t l;
+	const uint8_t *v = dhcp_get(&m, code, &l);
+
+	return v && l == len && memcmp(v, want, len) == 0;
+}
+
+/* RFC 2132 9.3 on the way out: what the options field cannot hold moves
+ * into empty file and sname fields, announced by option 52. */
+static void test_encode_overload(void)
+{
+	struct bootp_hdr h = { .op = BOOTREPLY, .htype = 1, .hlen = 6 };
+	static struct dhcp_out o;
+	uint8_t root[100], name[40], dom[50], more[30], t = DHCPACK;
+
+	memset(root, 'r', sizeof(root));
+	memset(name, 'n', sizeof(name));
+	memset(dom, 'd', sizeof(dom));
+	memset(more, 'x', sizeof(more));
+	memcpy(h.chaddr, mac, 6);
+	/* max 300: a 60-byte options field. */
+	dhcp_out_init(&o, &h, 1, 300);
+	dhcp_out_opt(&o, DHO_MSG_TYPE, &t, 1);
+	TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, root, 100) == 0, "100-byte root path placed");
+	TAP_OK(dhcp_out_opt(&o, DHO_HOST_NAME, name, 40) == 0, "host name placed");
+	TAP_OK(dhcp_out_opt(&o, DHO_DOMAIN_NAME, dom, 50) == 0, "domain name placed");
+	TAP_OK(dhcp_out_opt(&o, 40 /* NIS domain */, more, 30) < 0, "a fourth option fits nowhere");
+	TAP_OK(o.overflowed == 2 && o.dropped == 1, "2 overflowed, 1 dropped (%u, %u)", o.overflowed,
+	       o.dropped);
+	TAP_OK(reread(&o) == 0, "overloaded reply decodes (%s)", err);
+	TAP_OK(m.overload == 3, "option 52 says file and sname (%u)", m.overload);
+	TAP_OK(has(DHO_ROOT_PATH, root, 100) && has(DHO_HOST_NAME, name, 40) &&
+	       has(DHO_DOMAIN_NAME, dom, 50) && has(DHO_MSG_TYPE, &t, 1), "every placed option reads back");
+	TAP_OK(o.buf[108] == DHO_ROOT_PATH && o.buf[108 + 102] == DHO_END,
+	       "the file field is read first, so it gets the first overflow, then END");
+	TAP_OK(o.buf[44] == DHO_DOMAIN_NAME && o.buf[44 + 52] == DHO_END, "sname holds the next, then END");
+
+	/* A boot file keeps the file field: only sname is free. */
+	strcpy(h.file, "pxelinux.0");
+	dhcp_out_init(&o, &h, 1, 300);
+	dhcp_out_opt(&o, DHO_MSG_TYPE, &t, 1);
+	TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, root, 60) == 0, "60-byte root path goes to sname");
+	TAP_OK(reread(&o) == 0 && m.overload == 2 && has(DHO_ROOT_PATH, root, 60),
+	       "option 52 = 2 and the root path reads back");
+	TAP_OK(strcmp(m.h.file, "pxelinux.0") == 0, "the boot file is untouched");
+
+	/* Turned off, nothing moves. */
+	dhcp_out_init(&o, &h, 1, 300);
+	dhcp_out_no_overload(&o);
+	TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, root, 60) < 0, "no-overload drops what does not fit");
+	TAP_OK(reread(&o) == 0 && m.overload == 0 && !dhcp_has(&m, DHO_OVERLOAD), "and sends no option 52");
+
+	/* BOOTP clients know no option 52. */
+	h.file[0] = 0;
+	dhcp_out_init(&o, &h, 0, 300);
+	TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, root, 10) < 0, "BOOTP: no options field, no overload");
+	TAP_OK(o.buf[108] == 0 && o.buf[44] == 0, "BOOTP: file and sname stay empty");
+
+	/* Priority order with one option that only the options field can
+	 * hold: placed one by one the big one finds no room; as a whole
+	 * reply the smaller one ahead of it moves to the file field. */
+	{
+		uint8_t big[201];
+		struct dhcp_out_item v[2] = { { DHO_ROOT_PATH, root, 100 },
+					      { DHO_DOMAIN_NAME, big, sizeof(big) } };
+
+		memset(big, 'b', sizeof(big));
+		h.file[0] = 0;
+		dhcp_out_init(&o, &h, 1, 240 + 300);
+		dhcp_out_opt(&o, v[0].code, v[0].data, v[0].len);
+		TAP_OK(dhcp_out_opt(&o, v[1].code, v[1].data, v[1].len) < 0,
+		       "one at a time: the 201-byte option is crowded out");
+		dhcp_out_init(&o, &h, 1, 240 + 300);
+		dhcp_out_opts(&o, v, 2);
+		TAP_OK(o.dropped == 0 && o.overflowed == 1, "as a whole reply: both placed, one overflowed");
+		TAP_OK(reread(&o) == 0 && m.overload == 1 && has(DHO_ROOT_PATH, root, 100) &&
+		       has(DHO_DOMAIN_NAME, big, sizeof(big)), "both read back, the 100-byte one from file");
+	}
+
+	/* Too big for file and sname, yet it fits the options field without
+	 * the 3 bytes held for option 52: it goes there. */
+	{
+		uint8_t big[200];
+
+		memset(big, 'b', sizeof(big));
+		dhcp_out_init(&o, &h, 1, 240 + 203);
+		TAP_OK(dhcp_out_opt(&o, DHO_ROOT_PATH, big, 200) == 0 && o.overflowed == 0,
+		       "200 bytes use the options field's last bytes");
+		TAP_OK(dhcp_out_opt(&o, DHO_HOST_NAME, name, 4) < 0, "then nothing else: no room for 52");
+		TAP_OK(reread(&o) == 0 && has(DHO_ROOT_PATH, big, 200) && m.overload == 0,
+		       "reads back, no option 52");
+		TAP_OK(o.len <= o.max, "never past the client's limit (%zu <= %zu)", o.len, o.max);
+	}
 }
 
 static void test_table(void)
@@ -215,6 +321,7 @@ int main(void)
 	test_overload();
 	test_malformed();
 	test_encode();
+	test_encode_overload();
 	test_table();
 	test_rarp();
 	return tap_done();

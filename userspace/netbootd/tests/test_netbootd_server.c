@@ -450,6 +450,72 @@ static void test_dhcp(void)
 	config_free(c);
 }
 
+/* Replies bigger than the client accepts: what does not fit the options
+ * field moves into the empty file/sname fields (RFC 2132 9.3). */
+static void test_overload_reply(void)
+{
+	static char t[1024];
+	char dom[201], nis[61], pad[84], lp[256];
+	struct config *c;
+	struct lease_store *ls;
+	struct pkt p;
+	uint16_t big = htons(1500);
+
+	memset(dom, 'd', 200);
+	dom[200] = 0;
+	memset(nis, 'n', 60);
+	nis[60] = 0;
+	memset(pad, 'p', 83);
+	pad[83] = 0;
+	/* 200 + 60 bytes of strings and a 100-byte root path: more than the
+	 * 308-byte options field of a 576-byte reply. */
+	snprintf(t, sizeof(t),
+		 "lease-file %s/leases-ov\n"
+		 "subnet 192.0.2.0/24\n"
+		 "  pool 192.0.2.100 192.0.2.110\n"
+		 "  option domain-name %s\n"
+		 "  option nis-domain %s\n"
+		 "  root-path /srv/%s/%%i\n"
+		 "end\n", dir, dom, nis, pad);
+	c = load(t);
+	snprintf(lp, sizeof(lp), "%s/leases-ov", dir);
+	ls = lease_open(lp, SYNC_NONE, ctx.now, err, sizeof(err));
+	TAP_OK(c && ls, "overload config loads (%s)", err);
+	if (!c || !ls)
+		exit(tap_done());
+	start(&p, DHCPDISCOVER, 0x40);
+	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPOFFER, "offer without option 57 (%s)", r.log);
+	TAP_OK(r.out.len <= DHCP_MIN_MAX_SIZE - 28, "reply within 576 bytes (%zu UDP payload)", r.out.len);
+	TAP_OK(rm.overload != 0 && r.out.overflowed > 0, "option 52 sent (%u)", rm.overload);
+	TAP_OK(rstr(DHO_DOMAIN_NAME, dom) && rstr(40, nis) && dhcp_has(&rm, DHO_ROOT_PATH) &&
+	       dhcp_has(&rm, DHO_SUBNET_MASK) && dhcp_has(&rm, DHO_LEASE_TIME),
+	       "every option reaches the client");
+	TAP_OK(strstr(r.log, "in file/sname, 0 left out (limit 548)") != NULL, "log says so: %s", r.log);
+
+	start(&p, DHCPDISCOVER, 0x41);
+	opt(&p, DHO_MAX_SIZE, &big, 2);
+	TAP_OK(run(c, ls, &p) == 0 && rm.overload == 0 && !dhcp_has(&rm, DHO_OVERLOAD) &&
+	       rstr(DHO_DOMAIN_NAME, dom) && rstr(40, nis), "57 = 1500: all in the options field, no 52");
+	TAP_OK(!strstr(r.log, "file/sname"), "and the log line stays short: %s", r.log);
+	lease_close(ls);
+	config_free(c);
+
+	/* option-overload no: the old behaviour, with the loss logged. */
+	snprintf(t + strlen(t), sizeof(t) - strlen(t), "option-overload no\n");
+	c = load(t);
+	ls = lease_open(lp, SYNC_NONE, ctx.now, err, sizeof(err));
+	TAP_OK(c && ls && !c->option_overload, "option-overload no parses");
+	if (!c || !ls)
+		exit(tap_done());
+	start(&p, DHCPDISCOVER, 0x42);
+	TAP_OK(run(c, ls, &p) == 0 && rm.overload == 0 && r.out.dropped > 0 &&
+	       strstr(r.log, "left out (limit 548)"), "options left out and logged: %s", r.log);
+	lease_close(ls);
+	config_free(c);
+	c = load("option-overload maybe\n");
+	TAP_OK(!c && strstr(err, ":1:"), "option-overload wants yes or no: %s", err);
+}
+
 int main(void)
 {
 	char cmd[64];
@@ -458,6 +524,7 @@ int main(void)
 		return 1;
 	test_config();
 	test_dhcp();
+	test_overload_reply();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
