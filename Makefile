@@ -95,13 +95,17 @@ kernel-src: deps
 	@echo "kernel-src: $(KSRC) ($$(awk -F' = ' '$$1 == "VERSION" { v = $$2 } $$1 == "PATCHLEVEL" { p = $$2 } \
 		$$1 == "SUBLEVEL" { s = $$2; print v "." p "." s; exit }' $(KSRC)/Makefile))"
 
+# Under a lock, and only if no one else finished it meanwhile: with make -j
+# both kernel-src and the kcmerge build may ask for the tree at once.
 $(DEFAULT_KSRC)/Makefile:
-	@echo "kernel-src: extracting /usr/src/linux-source-6.1.tar.xz into $(dir $(DEFAULT_KSRC))"
 	@test -f /usr/src/linux-source-6.1.tar.xz || { echo "linux-source-6.1 is not installed: run make deps" >&2; exit 1; }
 	@mkdir -p $(dir $(DEFAULT_KSRC))
-	@rm -rf $(DEFAULT_KSRC).tmp && mkdir -p $(DEFAULT_KSRC).tmp
-	@tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(DEFAULT_KSRC).tmp
-	@rm -rf $(DEFAULT_KSRC) && mv $(DEFAULT_KSRC).tmp/linux-source-6.1 $(DEFAULT_KSRC) && rmdir $(DEFAULT_KSRC).tmp
+	@flock $(dir $(DEFAULT_KSRC)).extract.lock sh -ec '\
+		test ! -f $@ || exit 0; \
+		echo "kernel-src: extracting /usr/src/linux-source-6.1.tar.xz into $(dir $(DEFAULT_KSRC))"; \
+		rm -rf $(DEFAULT_KSRC).tmp && mkdir -p $(DEFAULT_KSRC).tmp; \
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(DEFAULT_KSRC).tmp; \
+		rm -rf $(DEFAULT_KSRC) && mv $(DEFAULT_KSRC).tmp/linux-source-6.1 $(DEFAULT_KSRC) && rmdir $(DEFAULT_KSRC).tmp'
 
 variants:
 	@$(foreach v,$(VARIANTS),echo "$(v): $($(v)_BASE) + $($(v)_FRAGMENTS)";)

@@ -27,6 +27,9 @@ for f in "$top"/tests/virtme/test_*.sh; do
 	[ -x "$f" ] && full_suites+=("$(suite_name "$f"):$f")
 done
 
+# Suites that cost more than a unit test (a fresh tree extraction, say)
+# may look at this and skip themselves in quick mode.
+export NBT_TEST_MODE=$mode
 case $mode in
 quick) suites=("${quick_suites[@]}") ;;
 full) suites=("${quick_suites[@]}" "${full_suites[@]}") ;;

@@ -42,10 +42,18 @@ $(KCMERGE_OBJ)/lkc/lexer.lex.c: | $(KCMERGE_OBJ)/lkc/.tree-ok
 	@if [ -f $(KCMERGE_KDIR)/lexer.lex.c ]; then cp $(KCMERGE_KDIR)/lexer.lex.c $@; \
 	else flex -o $@ -L $(KCMERGE_KDIR)/lexer.l; fi
 
-$(KCMERGE_OBJ)/lkc/%.o: $(KCMERGE_KDIR)/%.c $(KCMERGE_OBJ)/lkc/parser.tab.h | $(KCMERGE_OBJ)/lkc/.tree-ok
+# Static pattern rules, and the tree's sources named only in the recipe:
+# on a fresh machine the tree is extracted by `make kernel-src` in the same
+# make run, after make has cached its directories as missing, so an
+# implicit rule searching for $(KCMERGE_KDIR)/%.c would find nothing.  The
+# extracted tree never changes (a new one has a new name, so a new
+# $(KCMERGE_OBJ)); .tree-ok orders the compile after the extraction.
+$(filter-out %/parser.tab.o %/lexer.lex.o,$(KCMERGE_LKC_OBJ)): $(KCMERGE_OBJ)/lkc/%.o: \
+		$(KCMERGE_OBJ)/lkc/parser.tab.h | $(KCMERGE_OBJ)/lkc/.tree-ok
 	@mkdir -p $(@D)
-	@$(CC) $(KCMERGE_LKC_CFLAGS) -c -o $@ $<
-$(KCMERGE_OBJ)/lkc/%.o: $(KCMERGE_OBJ)/lkc/%.c $(KCMERGE_OBJ)/lkc/parser.tab.h
+	@$(CC) $(KCMERGE_LKC_CFLAGS) -c -o $@ $(KCMERGE_KDIR)/$*.c
+$(filter %/parser.tab.o %/lexer.lex.o,$(KCMERGE_LKC_OBJ)): $(KCMERGE_OBJ)/lkc/%.o: \
+		$(KCMERGE_OBJ)/lkc/%.c $(KCMERGE_OBJ)/lkc/parser.tab.h
 	@$(CC) $(KCMERGE_LKC_CFLAGS) -c -o $@ $<
 
 $(KCMERGE_OBJ)/libkconfig.a: $(KCMERGE_LKC_OBJ)
