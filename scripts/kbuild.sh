@@ -10,7 +10,8 @@ if [ $# -lt 3 ]; then
 	echo "usage: kbuild.sh KSRC OUTDIR LOG [TARGET...]" >&2
 	exit 2
 fi
-ksrc=$1 outdir=$2 log=$3
+# Absolute: kbuild resolves a relative O= against the kernel tree.
+ksrc=$(realpath -m "$1") outdir=$(realpath -m "$2") log=$(realpath -m "$3")
 shift 3
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
@@ -30,7 +31,9 @@ start=$(date +%s)
 echo "kbuild: building ${targets[*]} in $outdir (-j$jobs, CC='$cc', log: $log)"
 
 set +e
-make -C "$ksrc" O="$outdir" ARCH=x86_64 CC="$cc" -j"$jobs" "${targets[@]}" 2>&1 |
+# Not the calling make's flags: a `make -s` above us (make check builds
+# kernels that way) would silence kbuild, and the log and progress with it.
+env -u MAKEFLAGS -u MFLAGS make -C "$ksrc" O="$outdir" ARCH=x86_64 CC="$cc" -j"$jobs" "${targets[@]}" 2>&1 |
 	tee "$log" |
 	awk '/^  CC /{ n++; if (n % 250 == 0) { printf "kbuild:   %d objects compiled\n", n; fflush() } }
 	     END { printf "kbuild:   %d objects compiled in total\n", n }'

@@ -23,10 +23,13 @@ if [ "$(id -u)" != 0 ]; then
 fi
 make -s --no-print-directory "$HOSTILE" >&2 || { ok 1 "build hostile-dhcp"; tap_done; exit 1; }
 
-kernel_of() { make -s --no-print-directory print-kernel VARIANT="$1"; }
+# The patched kernel under test is patched-kunit: the series plus its KUnit
+# suite, the one make check builds (kernel/variants/patched.mk).
+variant_of() { if [ "$1" = patched ]; then echo patched-kunit; else echo "$1"; fi; }
+kernel_of() { make -s --no-print-directory print-kernel VARIANT="$(variant_of "$1")"; }
 for v in netboot patched; do
 	k=$(kernel_of "$v")
-	[ -f "$k" ] || make -s --no-print-directory kernel VARIANT="$v" >&2 ||
+	[ -f "$k" ] || make -s --no-print-directory kernel VARIANT="$(variant_of "$v")" >&2 ||
 		{ ok 1 "build kernel variant $v"; tap_done; exit 1; }
 done
 
