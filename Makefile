@@ -57,7 +57,7 @@ BOOT_ARGS ?=
 
 .PHONY: help deps kernel-src netboot_defconfig defconfig kernel boot check \
 	check-quick programs install uninstall clean distclean variants \
-	print-kernel bench-boot all-kernels vendor-netboot
+	print-kernel print-check-variant bench-boot all-kernels vendor-netboot
 
 help:
 	@echo "netboot toolkit"
@@ -115,9 +115,10 @@ variants:
 # cannot share objects): the KASAN variants double the time of make check
 # on a fresh machine, so they are opt-in (make check KASAN=1); the tests
 # that would use them report a skip.
-# A variant file may also name variants whose kernel another one in the
-# list stands in for (CHECK_SKIP_VARIANTS), to save a cold build.
-CHECK_VARIANTS := $(filter-out $(CHECK_SKIP_VARIANTS),\
+# A variant file may also let another variant's kernel stand in for one in
+# make check (<name>_CHECK_WITH), to save a cold build; the boot tests ask
+# `make print-check-variant VARIANT=<name>` which kernel to boot.
+CHECK_VARIANTS := $(filter-out $(foreach v,$(VARIANTS),$(if $($(v)_CHECK_WITH),$(v))),\
 	$(if $(KASAN),$(VARIANTS),$(filter-out %-kasan,$(VARIANTS))))
 export KASAN
 all-kernels:
@@ -125,6 +126,9 @@ all-kernels:
 
 print-kernel:
 	@echo $(KIMAGE)
+
+print-check-variant:
+	@echo $(or $($(VARIANT)_CHECK_WITH),$(VARIANT))
 
 netboot_defconfig: VARIANT := netboot
 netboot_defconfig: defconfig

@@ -23,7 +23,7 @@ patched-kunit_PREPARE := $(PATCHED_STAMP)
 # the tests of the patched kernel (tests/virtme/test_ipconfig_*.sh) use it
 # and a fresh machine makes one cold kernel build fewer (~5 minutes).
 # `make patched-kernel` and `make patched-bisect` still build patched.
-CHECK_SKIP_VARIANTS += patched
+patched_CHECK_WITH := patched-kunit
 
 # (Re)apply the series whenever it or a patch in it changes.
 $(PATCHED_STAMP): $(PATCHED_SERIES) $(PATCHED_PATCHES) kernel/ipconfig/apply-series.sh | kernel-src

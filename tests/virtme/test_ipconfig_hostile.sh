@@ -23,9 +23,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 make -s --no-print-directory "$HOSTILE" >&2 || { ok 1 "build hostile-dhcp"; tap_done; exit 1; }
 
-# The patched kernel under test is patched-kunit: the series plus its KUnit
-# suite, the one make check builds (kernel/variants/patched.mk).
-variant_of() { if [ "$1" = patched ]; then echo patched-kunit; else echo "$1"; fi; }
+# The variant make check builds for a name (patched: patched-kunit, see
+# kernel/variants/patched.mk).
+variant_of() { make -s --no-print-directory print-check-variant VARIANT="$1"; }
 kernel_of() { make -s --no-print-directory print-kernel VARIANT="$(variant_of "$1")"; }
 for v in netboot patched; do
 	k=$(kernel_of "$v")

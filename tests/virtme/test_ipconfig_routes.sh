@@ -28,9 +28,9 @@ fi
 SERVER=192.0.2.1 NODE=192.0.2.10 LEASE=1200
 ROUTES='0.0.0.0/0 192.0.2.254, 198.51.100.0/24 192.0.2.253, 203.0.113.7/32 192.0.2.1, 10.9.0.0/16 0.0.0.0'
 
-# The patched kernel under test is patched-kunit: the series plus its KUnit
-# suite, the one make check builds (kernel/variants/patched.mk).
-variant_of() { if [ "$1" = patched ]; then echo patched-kunit; else echo "$1"; fi; }
+# The variant make check builds for a name (patched: patched-kunit, see
+# kernel/variants/patched.mk).
+variant_of() { make -s --no-print-directory print-check-variant VARIANT="$1"; }
 kernel_of() { make -s --no-print-directory print-kernel VARIANT="$(variant_of "$1")"; }
 # fresh IMAGE: newer than every patch of the series (the netboot variant
 # does not use the series, only needs to exist).

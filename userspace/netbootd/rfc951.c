@@ -291,8 +291,7 @@ void dhcp_out_init(struct dhcp_out *o, const struct bootp_hdr *h, int dhcp, size
 
 void dhcp_out_no_overload(struct dhcp_out *o)
 {
-	if (!o->ov52)
-		o->ov_free[DHCP_OV_FILE] = o->ov_free[DHCP_OV_SNAME] = 0;
+	o->ov_free[DHCP_OV_FILE] = o->ov_free[DHCP_OV_SNAME] = 0;
 }
 
 /* Where each overload area lives in the header, and its size. */
