@@ -102,10 +102,12 @@ $(DEFAULT_KSRC)/Makefile:
 	@mkdir -p $(dir $(DEFAULT_KSRC))
 	@flock $(dir $(DEFAULT_KSRC)).extract.lock sh -ec '\
 		test ! -f $@ || exit 0; \
-		echo "kernel-src: extracting /usr/src/linux-source-6.1.tar.xz into $(dir $(DEFAULT_KSRC))"; \
+		echo "kernel-src: extracting /usr/src/linux-source-6.1.tar.xz into $(dir $(DEFAULT_KSRC)) (about 10 s)"; \
+		start=$$(date +%s); \
 		rm -rf $(DEFAULT_KSRC).tmp && mkdir -p $(DEFAULT_KSRC).tmp; \
 		tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(DEFAULT_KSRC).tmp; \
-		rm -rf $(DEFAULT_KSRC) && mv $(DEFAULT_KSRC).tmp/linux-source-6.1 $(DEFAULT_KSRC) && rmdir $(DEFAULT_KSRC).tmp'
+		rm -rf $(DEFAULT_KSRC) && mv $(DEFAULT_KSRC).tmp/linux-source-6.1 $(DEFAULT_KSRC) && rmdir $(DEFAULT_KSRC).tmp; \
+		echo "kernel-src: extracted in $$(($$(date +%s) - start)) s"'
 
 variants:
 	@$(foreach v,$(VARIANTS),echo "$(v): $($(v)_BASE) + $($(v)_FRAGMENTS)";)
@@ -166,6 +168,15 @@ UNIT_BINARIES :=
 include $(sort $(wildcard userspace/*/build.mk))
 
 programs: $(PROGRAMS)
+
+# Every rule above names its file by absolute path ($(BUILD)/...), so
+# `make build/bin/netbootd` (what a person types, and what a tool asks for
+# when it knows only the tree) would match no rule.  These aliases give the
+# same rules the tree-relative names: both spellings build the same file.
+REL_TARGETS := $(patsubst $(TOP)/%,%,$(filter $(TOP)/%,$(PROGRAMS) $(UNIT_BINARIES) $(KIMAGE)))
+.PHONY: $(REL_TARGETS)
+$(REL_TARGETS): %: $(TOP)/%
+	@:
 
 # ------------------------------------------------------------------ boot
 # From a terminal: an interactive node shell.  Otherwise: a pass/fail check.

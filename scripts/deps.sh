@@ -49,7 +49,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-echo "deps: installing ${#missing[@]} packages: ${missing[*]}"
+echo "deps: installing ${#missing[@]} packages (a few minutes on a fresh machine): ${missing[*]}"
+deps_start=$(date +%s)
 # Server packages start system services on install; the tests start their
 # own private copies, so keep the system ones from starting at all.
 policy=/usr/sbin/policy-rc.d
@@ -67,4 +68,4 @@ export DEBIAN_FRONTEND=noninteractive
 lock=(-o DPkg::Lock::Timeout=600)
 apt-get "${lock[@]}" update -qq
 apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "deps: done"
+echo "deps: done in $(($(date +%s) - deps_start)) s"

@@ -30,13 +30,22 @@ mkdir -p "$(dirname "$log")"
 start=$(date +%s)
 echo "kbuild: building ${targets[*]} in $outdir (-j$jobs, CC='$cc', log: $log)"
 
+# The object count of this variant's last full build is the estimate for
+# the next one: kept with the ccache, outside the build directory, so a
+# fresh clone (empty build/) still has it.
+counts=${NETBOOT_CACHE:-$HOME/.cache/netboot-toolkit}/kbuild-counts
+count_file=$counts/$(basename "$(dirname "$outdir")")-$(basename "$outdir")-$(IFS=+; echo "${targets[*]}")
+expected=0 incremental=0
+[ ! -e "$outdir/vmlinux" ] || incremental=1
+[ ! -f "$count_file" ] || expected=$(tr -cd 0-9 <"$count_file")
+: "${expected:=0}"
+
 set +e
 # Not the calling make's flags: a `make -s` above us (make check builds
 # kernels that way) would silence kbuild, and the log and progress with it.
 env -u MAKEFLAGS -u MFLAGS make -C "$ksrc" O="$outdir" ARCH=x86_64 CC="$cc" -j"$jobs" "${targets[@]}" 2>&1 |
 	tee "$log" |
-	awk '/^  CC /{ n++; if (n % 250 == 0) { printf "kbuild:   %d objects compiled\n", n; fflush() } }
-	     END { printf "kbuild:   %d objects compiled in total\n", n }'
+	"$(dirname "$0")/kbuild-progress.sh" "$expected" "$incremental"
 rc=${PIPESTATUS[0]}
 set -e
 secs=$(($(date +%s) - start))
@@ -44,5 +53,9 @@ if [ "$rc" -ne 0 ]; then
 	echo "kbuild: FAILED after ${secs}s; last lines of $log:" >&2
 	tail -n 25 "$log" >&2
 	exit 1
+fi
+if [ "$incremental" = 0 ]; then
+	n=$(grep -c '^  CC ' "$log")
+	[ "$n" -eq 0 ] || { mkdir -p "$counts" && echo "$n" >"$count_file"; } || true
 fi
 echo "kbuild: ok in ${secs}s"

@@ -3,7 +3,8 @@
 # Makefile that prints kbuild-style lines): the log and the progress lines
 # survive a calling `make -s` (make check builds kernels that way), paths
 # are made absolute (kbuild resolves a relative O= against the tree), and
-# a failed build ends with its last lines and exit 1.
+# a failed build ends with its last lines and exit 1; progress is a
+# fraction with an estimate once a full build of the variant was counted.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 KB=$TAP_TOP/scripts/kbuild.sh
@@ -19,14 +20,27 @@ all bzImage:
 	@test -n "$(silent)" || for i in $$(seq 300); do echo "  CC      obj$$i.o"; done
 	@test -z "$(FAIL)" || { echo "error: broken on purpose"; exit 2; }
 	@echo "Kernel: arch/x86/boot/bzImage is ready"
+	@mkdir -p $(O) && touch $(O)/vmlinux
 MK
+export NETBOOT_CACHE=$T/cache
 
 cd "$T/work" || exit 1
 out=$(MAKEFLAGS=s "$KB" ../tree out kbuild.log bzImage 2>&1)
 ok $? "kbuild.sh succeeds under MAKEFLAGS=s"
 check "the log has the build's output" grep -q 'bzImage is ready' "$T/work/kbuild.log"
-contains "$out" "kbuild:   250 objects compiled" "progress line every 250 objects"
+contains "$out" "kbuild:   first build of this variant here: no estimate yet" "a first build says it has no estimate"
+contains "$out" "kbuild:   250 objects compiled (first build: no estimate)" "and counts every 250 objects"
 contains "$out" "kbuild:   300 objects compiled in total" "summary counts every object"
+rm -rf "$T/work/out"
+out=$("$KB" ../tree out kbuild.log bzImage 2>&1)
+ok $? "a second full build succeeds"
+contains "$out" "about 300 objects to compile (the last full build of this variant)" "it takes the last full build's count as the estimate"
+contains "$out" "kbuild:   150/300 objects (50%)" "and shows progress as a fraction"
+contains "$out" "left" "with an estimate of the time left"
+out=$("$KB" ../tree out kbuild.log bzImage 2>&1)
+contains "$out" "incremental build" "a build over an existing build directory is called incremental"
+! grep -q '/300 objects' <<<"$out"
+ok $? "and shows no fraction of the full count"
 check "O= was made absolute" grep -qx "O=$T/work/out" "$T/work/kbuild.log"
 out=$(MAKEFLAGS=s FAIL=1 "$KB" "$T/tree" "$T/work/out" "$T/work/fail.log" bzImage 2>&1)
 [ $? = 1 ]

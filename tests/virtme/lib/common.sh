@@ -8,7 +8,15 @@ readonly VB_EXIT_PASS=0 VB_EXIT_FAIL=1 VB_EXIT_TIMEOUT=2 VB_EXIT_USAGE=3 VB_EXIT
 vb_say() { printf 'vboot: %s\n' "$*"; }
 vb_warn() { printf 'vboot: %s\n' "$*" >&2; }
 vb_usage_error() { printf 'vboot: %s\n(see vboot --help)\n' "$*" >&2; exit "$VB_EXIT_USAGE"; }
-vb_setup_error() { printf 'vboot: setup failed: %s\n' "$*" >&2; exit "$VB_EXIT_SETUP"; }
+# A setup error ends the run before any verdict about the node; once the
+# run has a result file (VB_RESULT_FILE), the error is recorded there too,
+# so the summary line and the TAP/JUnit reports name the failed step.
+vb_setup_error() {
+	printf 'vboot: setup failed: %s\n' "$*" >&2
+	[ -z "${VB_RESULT_FILE:-}" ] ||
+		printf 'verdict=setup-error\nreason=setup failed: %s\nelapsed_ms=0\n' "$*" >"$VB_RESULT_FILE" 2>/dev/null
+	exit "$VB_EXIT_SETUP"
+}
 
 # vb_wait_for SECONDS DESCRIPTION COMMAND...: poll COMMAND every 0.1 s.
 vb_wait_for() {
