@@ -36,7 +36,9 @@ echo "kbuild: building ${targets[*]} in $outdir (-j$jobs, CC='$cc', log: $log)"
 counts=${NETBOOT_CACHE:-$HOME/.cache/netboot-toolkit}/kbuild-counts
 count_file=$counts/$(basename "$(dirname "$outdir")")-$(basename "$outdir")-$(IFS=+; echo "${targets[*]}")
 expected=0 incremental=0
-[ ! -e "$outdir/vmlinux" ] || incremental=1
+# A build directory that holds objects (a finished or an interrupted
+# build) compiles only part of the kernel: no estimate, and no count kept.
+[ ! -e "$outdir/vmlinux" ] && [ ! -e "$outdir/init/main.o" ] || incremental=1
 [ ! -f "$count_file" ] || expected=$(tr -cd 0-9 <"$count_file")
 : "${expected:=0}"
 

@@ -20,7 +20,7 @@ all bzImage:
 	@test -n "$(silent)" || for i in $$(seq 300); do echo "  CC      obj$$i.o"; done
 	@test -z "$(FAIL)" || { echo "error: broken on purpose"; exit 2; }
 	@echo "Kernel: arch/x86/boot/bzImage is ready"
-	@mkdir -p $(O) && touch $(O)/vmlinux
+	@mkdir -p $(O)/init && touch $(O)/vmlinux $(O)/init/main.o
 MK
 export NETBOOT_CACHE=$T/cache
 
