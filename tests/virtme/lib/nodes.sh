@@ -41,11 +41,12 @@ vb_nodes_check_args() {
 	return 0
 }
 
-# vb_nodes_outer: outer side, after kernel_cmdline.  The kernel's default
-# root path replaces option 17; behind the router the node reports its
-# routes (vboot.netinfo=1), and the relay must be installed.
+# vb_nodes_outer NODES ROUTER: outer side, after kernel_cmdline (NODES 0:
+# the single node of old).  The kernel's default root path replaces option
+# 17; behind the router the node reports its routes (vboot.netinfo=1), and
+# the relay must be installed.
 vb_nodes_outer() {
-	VB_NODES=$opt_nodes VB_ROUTER=$opt_router VB_NODE_ROOTS=
+	VB_NODES=$1 VB_ROUTER=$2 VB_NODE_ROOTS=
 	export VB_NODES VB_ROUTER VB_NODE_ROOTS
 	[ "$VB_NODES" != 0 ] || return 0
 	VB_ROOTPATH_OPTION=

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# A rack, not a node (vboot --nodes, --router): what the boot matrix's
+# cluster cases cannot see from a verdict alone.
+#  - Two nodes behind the router (DHCP through ISC dhcrelay): each node's
+#    own log, marker, address and root; every answer went through the relay
+#    with option 82 echoed; nothing of the run is left behind.
+#  - Teeth: two nodes that both reach their markers but mount the same root
+#    (a subnet-wide root path, --server-opt) fail, naming the node with the
+#    wrong root; a node whose root has no init fails the run while the other
+#    passes, and the per-node verdicts say which.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+cd "$TAP_TOP" || exit 1
+VB=$TAP_TOP/tests/virtme/vboot
+KERNEL=${KERNEL:-$(make -s --no-print-directory -C "$TAP_TOP" print-kernel VARIANT=netboot)}
+L=$TAP_TOP/build/logs/cluster
+rm -rf "$L"
+mkdir -p "$L"
+
+if [ "$(id -u)" != 0 ]; then
+	skip "cluster boots" "needs root (vboot)"
+	tap_done
+	exit
+fi
+if ! command -v dhcrelay >/dev/null; then
+	skip "cluster boots" "isc-dhcp-relay not installed (make deps)"
+	tap_done
+	exit
+fi
+
+field() { sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n1; }
+host_state() {
+	ip -o link show | awk -F': ' '{ print $2 }' | sort
+	ip netns list 2>/dev/null | sort
+	awk '{ print $5 }' /proc/self/mountinfo | sort
+}
+before=$(host_state)
+
+# --- two nodes behind the router
+d=$L/router2
+expect_status 0 "two nodes boot by DHCP through the relay" "$VB" --kernel "$KERNEL" --nodes 2 --router \
+	--log "$d" --timeout 240 --quiet
+check "run verdict pass" test "$(field verdict "$d/result")" = pass
+run_id=$(sed -n 's/.*vboot\.marker=\([^ ]*\)-node1 .*/\1/p' "$d/node1/qemu.cmdline")
+for k in 1 2; do
+	other=$((3 - k))
+	check "node$k: verdict pass" test "$(field "node.node$k.verdict" "$d/result")" = pass
+	check "node$k: its own marker on its own console" grep -q "VBOOT-USERSPACE-OK $run_id-node$k\b" "$d/node$k/console.log"
+	check "node$k: never node$other's marker" sh -c "! grep -q 'VBOOT-USERSPACE-OK $run_id-node$other' '$d/node$k/console.log'"
+	check "node$k: address 198.51.100.1$k" grep -q "^vboot: address eth0 198.51.100.1$k/24" "$d/node$k/console.log"
+	check "node$k: root 192.0.2.1:/tftpboot/node$k" grep -q "^vboot: root is 192.0.2.1:/tftpboot/node$k (nfs)" "$d/node$k/console.log"
+	check "node$k: default route via its subnet's router" grep -q "^vboot: route default via 198.51.100.1 " "$d/node$k/console.log"
+	check "node$k: netbootd answered it through the relay" \
+		grep -q "DHCPACK 198.51.100.1$k to 52:54:00:12:35:0$k (node$k) via vbbr0 (relay 198.51.100.1)" "$d/netbootd.log"
+done
+check "dhcrelay added option 82 and forwarded the replies" \
+	sh -c "grep -q 'Adding .*relay agent option' '$d/dhcrelay.log' && grep -q 'Forwarded BOOTREPLY for 52:54:00:12:35:02' '$d/dhcrelay.log'"
+check "dhcrelay dropped no reply for a missing or wrong option 82" \
+	sh -c "! grep -qiE 'bad circuit|missing .*agent|no matching interface' '$d/dhcrelay.log'"
+check "netbootd answered no node directly" sh -c "! grep -E 'DHCP(OFFER|ACK) .* to 52:54:00:12:35:0[12] ' '$d/netbootd.log' | grep -qv '(relay 198.51.100.1)'"
+check "the scratch roots are gone after a pass" test ! -e "$d/roots"
+check "no process of the run is left" sh -c "! pgrep -f -- '$run_id' >/dev/null"
+
+# --- teeth: both nodes reach a marker, but on node1's root
+d=$L/same-root
+expect_status 1 "two nodes on one root: the run fails" "$VB" --kernel "$KERNEL" --nodes 2 --log "$d" \
+	--server-opt 'root-path /tftpboot/node1' --timeout 240 --quiet
+check "node1 (its own root) passes" test "$(field node.node1.verdict "$d/result")" = pass
+check "node2 fails: it mounted node1's root" grep -qx "node.node2.reason=node2 mounted '192.0.2.1:/tftpboot/node1', not 192.0.2.1:/tftpboot/node2" "$d/result"
+check "the run's reason names node2" grep -q "^reason=1 of 2 nodes passed .*node2: fail: " "$d/result"
+
+# --- teeth: one node's root has no init
+d=$L/no-init
+rm -rf "$L/roots"
+mkdir -p "$L/roots"
+cp -a "$TAP_TOP/build/vboot/roots/busybox" "$L/roots/node1"
+cp -a "$TAP_TOP/build/vboot/roots/busybox" "$L/roots/node2"
+rm -f "$L/roots/node2/sbin/init"
+expect_status 1 "a node without init fails the run" "$VB" --kernel "$KERNEL" --nodes 2 --root-dir "$L/roots" \
+	--log "$d" --timeout 240 --quiet
+check "node1 passes" test "$(field node.node1.verdict "$d/result")" = pass
+check "node2 fails with the kernel's reason" grep -q "^node.node2.reason=Kernel panic.*init" "$d/result"
+check "per-node results and consoles kept" test -s "$d/node2/result" -a -s "$d/node2/console.log" -a -s "$d/node1/console.log"
+rm -rf "$L/roots"
+
+after=$(host_state)
+check "host links, namespaces and mounts are unchanged" test "$before" = "$after"
+[ "$before" = "$after" ] || diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
+
+tap_done
