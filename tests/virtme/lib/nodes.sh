@@ -186,15 +186,18 @@ vb_nodes_main() {
 
 	[ "$VB_QUIET" = 1 ] && quiet=(--quiet)
 	# All nodes power on at once; each watcher's progress lines name its node.
+	local fd pid prefixers=()
 	VB_NODE_WATCHERS=()
 	for ((i = 0; i < VB_NODES; i++)); do
 		name=${VB_NODE_NAMES[i]}
 		vb_nodes_qemu "$i"
 		printf '%q ' "${VB_QEMU_CMD[@]}" >"$run/$name/qemu.cmdline"
+		exec {fd}> >(sed -u "s/^vboot: /vboot: $name: /")
+		prefixers+=($!)
 		"$VB_CONSOLE" "${quiet[@]}" --marker "$VB_RUN_ID-$name" --timeout "$VB_TIMEOUT" \
-			--log "$run/$name/console.log" --result "$run/$name/result" -- "${VB_QEMU_CMD[@]}" \
-			> >(sed -u "s/^vboot: /vboot: $name: /") &
+			--log "$run/$name/console.log" --result "$run/$name/result" -- "${VB_QEMU_CMD[@]}" >&"$fd" &
 		VB_NODE_WATCHERS+=($!)
+		exec {fd}>&-
 	done
 	trap 'vb_nodes_signal INT' INT
 	trap 'vb_nodes_signal TERM' TERM
@@ -205,6 +208,10 @@ vb_nodes_main() {
 			kill -0 "${VB_NODE_WATCHERS[i]}" 2>/dev/null || break
 		done
 		rcs+=("$rc")
+	done
+	# Let the prefixers print the watchers' last lines (the timelines).
+	for pid in "${prefixers[@]}"; do
+		for ((i = 0; i < 20; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 	done
 
 	# Per-node verdicts, then the run's: pass only if every node passed.
@@ -238,6 +245,7 @@ vb_nodes_main() {
 	[ "$VB_ROUTER" = 0 ] || where="behind the router ($VB_RT_NET.0/$VB_RT_PREFIX, dhcrelay)"
 	if [ "$worst" = 0 ]; then
 		verdict=pass reason="all $VB_NODES nodes reached their own markers $where ($times)"
+		[ "$VB_NODES" != 1 ] || reason="node1 reached its own marker $where ($times)"
 	else
 		verdict=$(case $worst in 1) echo fail ;; 2) echo timeout ;; *) echo error ;; esac)
 		reason="$pass of $VB_NODES nodes passed $where; $reasons"
