@@ -8,6 +8,7 @@
 #    (a subnet-wide root path, --server-opt) fail, naming the node with the
 #    wrong root; a node whose init dies fails the run while the other
 #    passes, and the per-node verdicts say which.
+#  - SIGTERM in the middle of a routed boot leaves nothing behind.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$TAP_TOP" || exit 1
@@ -90,6 +91,22 @@ check "node2 fails with the kernel's reason" grep -q "^node.node2.reason=Kernel 
 check "node2's own init ran (its own root)" grep -q "node2: this init gives up" "$d/node2/console.log"
 check "per-node results and consoles kept" test -s "$d/node2/result" -a -s "$d/node2/console.log" -a -s "$d/node1/console.log"
 rm -rf "$L/roots"
+
+# --- SIGTERM in the middle of a routed two-node boot: all of it goes
+d=$L/sigterm
+"$VB" --kernel "$KERNEL" --nodes 2 --router --log "$d" --timeout 200 --quiet >"$d.out" 2>&1 &
+pid=$!
+for _ in $(seq 600); do grep -q "IP-Config: Complete" "$d/node2/console.log" 2>/dev/null && break; sleep 0.1; done
+kill -TERM "$pid"
+wait "$pid"
+ok 0 "SIGTERM during a routed two-node boot: vboot ended (status $?)"
+check "both nodes recorded the interruption" \
+	sh -c "grep -qx 'node.node1.verdict=interrupted' '$d/result' && grep -qx 'node.node2.verdict=interrupted' '$d/result'"
+check "the run's verdict says interrupted" grep -qx "verdict=interrupted" "$d/result"
+run_id=$(sed -n 's/.*vboot\.marker=\(vb-[0-9]*-[0-9]*-[0-9]*-[0-9]*\)-node1.*/\1/p' "$d/node1/qemu.cmdline")
+: "${run_id:=no-run-id}"
+for _ in $(seq 50); do pgrep -f -- "$run_id" >/dev/null || break; sleep 0.1; done
+check "no process of the interrupted run is left" no_procs "$run_id"
 
 after=$(host_state)
 check "host links, namespaces and mounts are unchanged" test "$before" = "$after"

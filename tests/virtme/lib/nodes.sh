@@ -148,7 +148,7 @@ vb_nodes_field() { sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n1; }
 # of the single node's; writes RUNDIR/result and returns vboot's status.
 vb_nodes_main() {
 	local run=$1 i name dir tftp='' bootfile='' exports=() quiet=() rc
-	local rcs=() pass=0 worst=0 max_ms=0 reasons='' times=''
+	local rcs=() pass=0 worst=0 worst_verdict=pass max_ms=0 reasons='' times=''
 	vb_nodes_plan
 	vb_net_setup
 	[ "$VB_ROUTER" = 0 ] || vb_router_setup
@@ -242,7 +242,8 @@ vb_nodes_main() {
 				pass=$((pass + 1))
 			else
 				reasons+="${reasons:+; }$name: $verdict: $reason"
-				[ "$(vb_nodes_rank "$rc")" -le "$(vb_nodes_rank "$worst")" ] || worst=$rc
+				[ "$(vb_nodes_rank "$rc")" -le "$(vb_nodes_rank "$worst")" ] ||
+					worst=$rc worst_verdict=$verdict
 			fi
 		done
 	} >"$run/nodes.result"
@@ -252,7 +253,7 @@ vb_nodes_main() {
 		verdict=pass reason="all $VB_NODES nodes reached their own markers $where ($times)"
 		[ "$VB_NODES" != 1 ] || reason="node1 reached its own marker $where ($times)"
 	else
-		verdict=$(case $worst in 1) echo fail ;; 2) echo timeout ;; *) echo error ;; esac)
+		verdict=$worst_verdict
 		reason="$pass of $VB_NODES nodes passed $where; $reasons"
 	fi
 	{
