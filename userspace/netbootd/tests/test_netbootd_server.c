@@ -413,6 +413,22 @@ static void test_dhcp(void)
 		start(&p, 0, 0x81);
 		TAP_OK(c2 && run(c2, ls, &p) == 0 && r.dest != DEST_NONE && rm.h.yiaddr && r.journaled,
 		       "bootp-dynamic: BOOTP client gets a journaled pool address (%s)", r.log);
+		/* BOOTP through a relay (RFC 1542): the relay's subnet, its router,
+		 * the reply to the relay's server port. */
+		start(&p, 0, 0x82);
+		p.b[3] = 1;
+		memcpy(p.b + 24, "\xc6\x33\x64\x01", 4);
+		TAP_OK(c2 && run(c2, ls, &p) == 0 && r.dest == DEST_RELAY && r.dst_ip == ip("198.51.100.1") &&
+		       r.dst_port == 67 && (ntohl(rm.h.yiaddr) >> 8) == (198u << 16 | 51u << 8 | 100u),
+		       "relayed BOOTP: address from the relay's subnet, reply to giaddr:67 (%s)", r.log);
+		v = dhcp_get(&rm, DHO_ROUTERS, &l);
+		TAP_OK(v && l == 4 && !memcmp(v, "\xc6\x33\x64\x01", 4), "relayed BOOTP: that subnet's router");
+		/* A static host on the server's subnet is not that address there. */
+		start(&p, 0, 1);
+		p.b[3] = 1;
+		memcpy(p.b + 24, "\xc6\x33\x64\x01", 4);
+		TAP_OK(c2 && run(c2, ls, &p) == 0 && (ntohl(rm.h.yiaddr) >> 8) == (198u << 16 | 51u << 8 | 100u),
+		       "relayed BOOTP from a host static elsewhere: not given its other subnet's address");
 		config_free(c2);
 	}
 	lease_close(ls);
