@@ -8,7 +8,8 @@
 #    (a subnet-wide root path, --server-opt) fail, naming the node with the
 #    wrong root; a node whose init dies fails the run while the other
 #    passes, and the per-node verdicts say which.
-#  - SIGTERM in the middle of a routed boot leaves nothing behind.
+#  - Two routed runs at once do not collide; SIGTERM in the middle of a
+#    routed boot leaves nothing behind.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$TAP_TOP" || exit 1
@@ -91,6 +92,18 @@ check "node2 fails with the kernel's reason" grep -q "^node.node2.reason=Kernel 
 check "node2's own init ran (its own root)" grep -q "node2: this init gives up" "$d/node2/console.log"
 check "per-node results and consoles kept" test -s "$d/node2/result" -a -s "$d/node2/console.log" -a -s "$d/node1/console.log"
 rm -rf "$L/roots"
+
+# --- two routed runs at once: each has its own router namespace (the
+# run's private /run holds its name), nothing collides
+"$VB" --kernel "$KERNEL" --router --log "$L/twin-a" --quiet >"$L/twin-a.out" 2>&1 &
+a=$!
+"$VB" --kernel "$KERNEL" --router --proto bootp --log "$L/twin-b" --quiet >"$L/twin-b.out" 2>&1 &
+b=$!
+wait "$a"
+ra=$?
+wait "$b"
+rb=$?
+check "two routed runs at once both pass (exit $ra and $rb)" test "$ra" = 0 -a "$rb" = 0
 
 # --- SIGTERM in the middle of a routed two-node boot: all of it goes
 d=$L/sigterm
