@@ -39,8 +39,8 @@ expect_status 3 "--nodes with RARP" "$VB" --nodes 2 --proto rarp
 contains "$OUT" "--nodes boots by DHCP or BOOTP" "--nodes protocol limit explained"
 expect_status 3 "--router with a static address" "$VB" --router --proto static
 contains "$OUT" "--router boots by DHCP or BOOTP" "--router protocol limit explained"
-expect_status 3 "--nodes with dnsmasq" "$VB" --nodes 2 --server dnsmasq
-contains "$OUT" "--nodes needs --server netbootd" "--nodes server limit explained"
+expect_status 3 "--nodes without a DHCP server" "$VB" --nodes 2 --server none
+contains "$OUT" "--nodes needs a DHCP server for every node" "--nodes server limit explained"
 expect_status 3 "--router with a RAM disk root" "$VB" --router --root initrd
 expect_status 3 "--nodes with --interactive" "$VB" --nodes 2 --interactive
 expect_status 3 "--nodes with one --nfs-path for all" "$VB" --nodes 2 --nfs-path /tftpboot/x

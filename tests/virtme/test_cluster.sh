@@ -8,8 +8,8 @@
 #    (a subnet-wide root path, --server-opt) fail, naming the node with the
 #    wrong root; a node whose init dies fails the run while the other
 #    passes, and the per-node verdicts say which.
-#  - Two routed runs at once do not collide; SIGTERM in the middle of a
-#    routed boot leaves nothing behind.
+#  - Two routed runs at once (one on dnsmasq, the reference) do not
+#    collide; SIGTERM in the middle of a routed boot leaves nothing behind.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$TAP_TOP" || exit 1
@@ -94,16 +94,18 @@ check "per-node results and consoles kept" test -s "$d/node2/result" -a -s "$d/n
 rm -rf "$L/roots"
 
 # --- two routed runs at once: each has its own router namespace (the
-# run's private /run holds its name), nothing collides
-"$VB" --kernel "$KERNEL" --router --log "$L/twin-a" --quiet >"$L/twin-a.out" 2>&1 &
+# run's private /run holds its name), nothing collides; the second is
+# served by dnsmasq, the reference, through the same relay
+"$VB" --kernel "$KERNEL" --router --proto bootp --log "$L/twin-a" --quiet >"$L/twin-a.out" 2>&1 &
 a=$!
-"$VB" --kernel "$KERNEL" --router --proto bootp --log "$L/twin-b" --quiet >"$L/twin-b.out" 2>&1 &
+"$VB" --kernel "$KERNEL" --router --server dnsmasq --log "$L/twin-b" --quiet >"$L/twin-b.out" 2>&1 &
 b=$!
 wait "$a"
 ra=$?
 wait "$b"
 rb=$?
-check "two routed runs at once both pass (exit $ra and $rb)" test "$ra" = 0 -a "$rb" = 0
+check "two routed runs at once (netbootd BOOTP, dnsmasq DHCP) both pass (exit $ra and $rb)" test "$ra" = 0 -a "$rb" = 0
+check "dnsmasq's answer went through the relay too" grep -q "^Forwarded BOOTREPLY for 52:54:00:12:35:01 to 198.51.100.11" "$L/twin-b/dhcrelay.log"
 
 # --- SIGTERM in the middle of a routed two-node boot: all of it goes
 d=$L/sigterm

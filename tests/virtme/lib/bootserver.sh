@@ -7,7 +7,9 @@
 # vb_dnsmasq_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE [IPXEFILE]]
 # ROOTPATH goes out as option 17 (empty: none); with TFTPDIR, dnsmasq also
 # serves TFTP from it and names BOOTFILE for PXE, or IPXEFILE to a client
-# whose user class is iPXE (tag ipxe in the log).
+# whose user class is iPXE (tag ipxe in the log).  The array VB_DM_ARGS,
+# when set, adds arguments (vboot --nodes and --router: more hosts, the
+# nodes' own subnet).
 vb_dnsmasq_start() {
 	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
 	local args=(
@@ -28,6 +30,7 @@ vb_dnsmasq_start() {
 	elif [ -n "$tftp" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
 	fi
+	[ -z "${VB_DM_ARGS+set}" ] || args+=("${VB_DM_ARGS[@]}")
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||

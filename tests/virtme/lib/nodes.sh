@@ -2,8 +2,9 @@
 # shellcheck disable=SC2154,SC2034 # vboot's opt_* in, VB_* out to vboot and bootserver.sh
 # nodes.sh - vboot --nodes N and --router: several real nodes in one run.
 #
-# One netbootd, one NFS server, N QEMU nodes powered on at once, each with
-# its own MAC, its own static address (ethers + hosts: nodeK), its own tap
+# One netbootd (or dnsmasq, the reference), one NFS server, N QEMU nodes
+# powered on at once, each with its own MAC, its own static address
+# (netbootd's ethers + hosts, dnsmasq's dhcp-host: nodeK), its own tap
 # and its own NFS root.  The roots use the kernel's default path
 # /tftpboot/%s (fs/nfs/nfsroot.c): the server sends no root path, the
 # kernel fills in the host name netbootd gave it (option 12), and the NFS
@@ -29,8 +30,8 @@ vb_nodes_check_args() {
 	dhcp | bootp) ;;
 	*) vb_usage_error "$what boots by DHCP or BOOTP (--proto dhcp or bootp), not --proto $opt_proto" ;;
 	esac
-	[ "$opt_server" = netbootd ] ||
-		vb_usage_error "$what needs --server netbootd (it serves every node's address and the relayed subnet)"
+	[ "$opt_server" = netbootd ] || [ "$opt_server" = dnsmasq ] ||
+		vb_usage_error "$what needs a DHCP server for every node and the relayed subnet: --server netbootd or dnsmasq"
 	case $opt_root in
 	nfs3 | nfs4) ;;
 	*) vb_usage_error "$what gives every node its own NFS root: use --root nfs3 or nfs4" ;;
@@ -111,7 +112,7 @@ vb_nodes_check() {
 	[ "$VB_ROUTER" = 1 ] || return 0
 	grep -q "^vboot: route default via $VB_RT_IP " <(tr -d '\r' <"$dir/console.log") ||
 		{ echo "$name has no default route via its subnet's router $VB_RT_IP"; return 1; }
-	vb_router_check_node "$VB_LOGDIR" "${VB_NODE_MACS[i]}"
+	vb_router_check_node "$VB_LOGDIR" "${VB_NODE_MACS[i]}" "$ip"
 }
 
 # vb_nodes_qemu I: the QEMU command line of node I (0-based) in VB_QEMU_CMD.
@@ -152,7 +153,7 @@ vb_nodes_main() {
 	vb_nodes_plan
 	vb_net_setup
 	[ "$VB_ROUTER" = 0 ] || vb_router_setup
-	VB_NB_ETHERS='' VB_NB_HOSTS='' VB_NB_SUBNETS=''
+	VB_NB_ETHERS='' VB_NB_HOSTS='' VB_NB_SUBNETS='' VB_DM_ARGS=()
 	mkdir -p "$run/roots"
 	for ((i = 0; i < VB_NODES; i++)); do
 		name=${VB_NODE_NAMES[i]}
@@ -164,6 +165,7 @@ vb_nodes_main() {
 		fi
 		VB_NB_ETHERS+="${VB_NODE_MACS[i]} $name"$'\n'
 		VB_NB_HOSTS+="${VB_NODE_IPS[i]} $name"$'\n'
+		VB_DM_ARGS+=(--dhcp-host="${VB_NODE_MACS[i]},${VB_NODE_IPS[i]},$name")
 		# The node's own writable root: a copy of the harness's root, or
 		# the one the user gave (--root-dir DIR: DIR/nodeK).
 		if [ -n "$VB_NODE_ROOTS" ]; then
@@ -181,8 +183,13 @@ vb_nodes_main() {
 		vb_nodes_pxe_configs "$tftp"
 		bootfile=pxelinux.0
 	fi
-	[ "$VB_ROUTER" = 0 ] || VB_NB_SUBNETS=$(vb_router_subnet_conf "$bootfile")$'\n'
-	vb_netbootd_start "$run" "$VB_MAC" "" "$tftp" "$bootfile" ""
+	if [ "$VB_SERVER" = dnsmasq ]; then
+		[ "$VB_ROUTER" = 0 ] || vb_router_dnsmasq_args
+		vb_dnsmasq_start "$run" "$VB_MAC" "" "$tftp" "$bootfile" ""
+	else
+		[ "$VB_ROUTER" = 0 ] || VB_NB_SUBNETS=$(vb_router_subnet_conf "$bootfile")$'\n'
+		vb_netbootd_start "$run" "$VB_MAC" "" "$tftp" "$bootfile" ""
+	fi
 	if [ "$VB_ROUTER" = 1 ]; then
 		vb_router_start "$run" "$([ "$VB_BOOT" = pxe ] && echo 1 || echo 0)"
 	elif [ "$VB_BOOT" = pxe ]; then

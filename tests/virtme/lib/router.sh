@@ -87,11 +87,21 @@ vb_router_start() {
 	kill -0 "$!" 2>/dev/null || { cat "$run/radvd-router.log" >&2; vb_setup_error "radvd (router) did not start"; }
 }
 
-# vb_router_check_node RUNDIR MAC: after a node passed, the boot server's
-# log must show that its requests came through the relay (giaddr), so a
-# node that somehow reached the server directly cannot pass.
+# vb_router_dnsmasq_args: the same subnet for dnsmasq (the reference
+# server), which also picks the range by giaddr; in VB_DM_ARGS.
+vb_router_dnsmasq_args() {
+	VB_DM_ARGS+=(--dhcp-range="set:routed,$VB_RT_NET.100,$VB_RT_NET.199,255.255.255.0,1h"
+		--dhcp-option="tag:routed,option:router,$VB_RT_IP")
+}
+
+# vb_router_check_node RUNDIR MAC IP: after a node passed, the relay's log
+# must show a reply forwarded to it, and netbootd's that it answered the
+# node through the relay (giaddr), so a node that somehow reached the
+# server directly cannot pass.
 vb_router_check_node() {
-	local run=$1 mac=$2
-	grep -q "to $mac .*(relay $VB_RT_IP)" "$run/netbootd.log" ||
+	local run=$1 mac=$2 ip=$3
+	grep -q "^Forwarded BOOTREPLY for $mac to $ip" "$run/dhcrelay.log" ||
+		{ echo "dhcrelay never forwarded a reply to $mac ($ip)"; return 1; }
+	[ "$VB_SERVER" != netbootd ] || grep -q "to $mac .*(relay $VB_RT_IP)" "$run/netbootd.log" ||
 		{ echo "netbootd never answered $mac through the relay $VB_RT_IP"; return 1; }
 }
