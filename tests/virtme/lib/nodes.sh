@@ -232,6 +232,7 @@ vb_nodes_main() {
 		for ((i = 0; i < VB_NODES; i++)); do
 			name=${VB_NODE_NAMES[i]} dir=$run/$name rc=${rcs[i]}
 			if [ "$rc" = 0 ] && ! why=$(vb_nodes_check "$dir" "$i"); then
+				why=${why//\\/\\\\} why=${why//&/\\&} why=${why//|/\\|}
 				sed -i "s|^verdict=.*|verdict=fail|; s|^reason=.*|reason=$why|" "$dir/result"
 				rc=1
 			fi
