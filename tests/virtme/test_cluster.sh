@@ -86,10 +86,20 @@ cp -a "$TAP_TOP/build/vboot/roots/busybox" "$L/roots/node1"
 cp -a "$TAP_TOP/build/vboot/roots/busybox" "$L/roots/node2"
 printf '#!/bin/sh\necho "node2: this init gives up"\nexit 1\n' >"$L/roots/node2/sbin/init"
 expect_status 1 "a node whose init dies fails the run" "$VB" --kernel "$KERNEL" --nodes 2 --root-dir "$L/roots" \
-	--log "$d" --timeout 240 --quiet
+	--log "$d" --timeout 240 --quiet --name bad-init --junit "$d.xml"
 check "node1 passes" test "$(field node.node1.verdict "$d/result")" = pass
 check "node2 fails with the kernel's reason" grep -q "^node.node2.reason=Kernel panic.*Attempted to kill init" "$d/result"
 check "node2's own init ran (its own root)" grep -q "node2: this init gives up" "$d/node2/console.log"
+check "JUnit: one test case per node, one failure" grep -q '<testsuite name="vboot" tests="2" failures="1"' "$d.xml"
+check "JUnit: node2's failure gives the kernel's reason" \
+	grep -q '<failure message="fail: Kernel panic.*Attempted to kill init' "$d.xml"
+check "JUnit: node1 has no failure" \
+	sh -c "grep -A1 'name=\"node1\"' '$d.xml' | grep -q '</testcase>'"
+if command -v python3 >/dev/null; then
+	check "JUnit is well-formed XML" python3 -c "import sys, xml.dom.minidom as m; m.parse(sys.argv[1])" "$d.xml"
+else
+	skip "JUnit is well-formed XML" "no python3"
+fi
 check "per-node results and consoles kept" test -s "$d/node2/result" -a -s "$d/node2/console.log" -a -s "$d/node1/console.log"
 rm -rf "$L/roots"
 

@@ -145,6 +145,34 @@ vb_nodes_rank() { case $1 in 0) echo 0 ;; 1) echo 3 ;; 2) echo 2 ;; *) echo 1 ;;
 # vb_nodes_field KEY FILE
 vb_nodes_field() { sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n1; }
 
+# vb_nodes_junit RESULT NAME: JUnit XML for a --nodes run, one test case
+# per node (classname vboot.NAME), so CI shows which node failed and why.
+vb_nodes_junit() {
+	local result=$1 name=$2 n=0 failed=0 k verdict reason ms secs total
+	total=$(vb_nodes_field elapsed_ms "$result")
+	local cases=''
+	for ((k = 1; k <= VB_NODES; k++)); do
+		verdict=$(vb_nodes_field "node.node$k.verdict" "$result")
+		reason=$(vb_nodes_field "node.node$k.reason" "$result")
+		ms=$(vb_nodes_field "node.node$k.elapsed_ms" "$result")
+		: "${verdict:=error}" "${reason:=no result}" "${ms:=0}"
+		secs=$(awk -v ms="$ms" 'BEGIN { printf "%.3f", ms / 1000 }')
+		n=$((n + 1))
+		cases+=$(printf '  <testcase classname="vboot.%s" name="node%d" time="%s">' \
+			"$(vb_xml_escape "$name")" "$k" "$secs")$'\n'
+		if [ "$verdict" != pass ]; then
+			failed=$((failed + 1))
+			cases+=$(printf '    <failure message="%s"/>' "$(vb_xml_escape "$verdict: $reason")")$'\n'
+		fi
+		cases+="  </testcase>"$'\n'
+	done
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	printf '<testsuite name="vboot" tests="%d" failures="%d" time="%s">\n' "$n" "$failed" \
+		"$(awk -v ms="${total:-0}" 'BEGIN { printf "%.3f", ms / 1000 }')"
+	printf '%s' "$cases"
+	echo '</testsuite>'
+}
+
 # vb_nodes_main RUNDIR: the inner side of a --nodes/--router run, in place
 # of the single node's; writes RUNDIR/result and returns vboot's status.
 vb_nodes_main() {
