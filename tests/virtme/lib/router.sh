@@ -11,10 +11,12 @@
 # it takes the nodes' broadcasts on vbbr1, sets giaddr to 198.51.100.1,
 # appends option 82 (-a: its circuit id names vbbr1) and forwards them to
 # netbootd; netbootd picks the subnet from giaddr and answers the relay on
-# port 67; dhcrelay strips option 82 and hands the reply to the node.  A
-# reply without the echoed option 82 names no interface and is dropped, so
-# a server that loses it fails the boot.  TFTP and NFS are plain routed
-# traffic.  Everything lives inside the run's namespaces.
+# port 67; dhcrelay strips option 82 and hands the reply to the node.  With
+# -D it drops a reply whose option 82 names a circuit that is not its own,
+# so a server that mangles the option fails the boot (one that leaves it
+# out is caught by netbootd's unit tests: the relay then goes by giaddr).
+# TFTP and NFS are plain routed traffic.  Everything lives inside the
+# run's namespaces.
 
 # shellcheck disable=SC2034 # addresses used by nodes.sh
 VB_RT_NS=vbrouter
@@ -68,9 +70,10 @@ vb_router_add_tap() {
 # (1) router advertisements on the nodes' link (see vb_radvd_start).
 vb_router_start() {
 	local run=$1 pxe=$2
-	# -d: foreground, log to stderr; -a: add option 82; -id/-iu: the
-	# nodes' side and the server's side.
-	ip netns exec "$VB_RT_NS" dhcrelay -4 -d -a -pf "$run/dhcrelay.pid" \
+	# -d: foreground, log to stderr; -a: add option 82, -D: drop replies
+	# whose option 82 is not ours; -id/-iu: the nodes' side and the
+	# server's side.
+	ip netns exec "$VB_RT_NS" dhcrelay -4 -d -a -D -pf "$run/dhcrelay.pid" \
 		-id "$VB_RT_BRIDGE" -iu "$VB_RT_UPLINK" "$VB_SERVER_IP" >"$run/dhcrelay.log" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dhcrelay" grep -q "^Listening on .*$VB_RT_BRIDGE" "$run/dhcrelay.log" ||
