@@ -45,5 +45,9 @@ expect_status 3 "--router with a RAM disk root" "$VB" --router --root initrd
 expect_status 3 "--nodes with --interactive" "$VB" --nodes 2 --interactive
 expect_status 3 "--nodes with one --nfs-path for all" "$VB" --nodes 2 --nfs-path /tftpboot/x
 expect_status 3 "--nodes with --boot ipxe" "$VB" --nodes 2 --boot ipxe --nic e1000
+expect_status 3 "--node-addr without --nodes" "$VB" --node-addr pool
+contains "$OUT" "--node-addr needs --nodes or --router" "--node-addr alone explained"
+expect_status 3 "--node-addr pool by BOOTP" "$VB" --nodes 2 --node-addr pool --proto bootp
+expect_status 3 "--node-addr with a bad value" "$VB" --nodes 2 --node-addr dynamic
 
 tap_done

@@ -20,7 +20,13 @@
 
 # vb_nodes_check_args: the option combinations --nodes and --router support.
 vb_nodes_check_args() {
-	[ -n "$opt_nodes" ] || [ "$opt_router" = 1 ] || { opt_nodes=0; return 0; }
+	if [ -z "$opt_nodes" ] && [ "$opt_router" = 0 ]; then
+		[ "$opt_node_addr" = static ] || vb_usage_error "--node-addr needs --nodes or --router"
+		opt_nodes=0
+		return 0
+	fi
+	[ "$opt_node_addr" = static ] || [ "$opt_proto" = dhcp ] ||
+		vb_usage_error "--node-addr pool: pool leases are for DHCP (--proto dhcp); BOOTP nodes are static"
 	[ -n "$opt_nodes" ] || opt_nodes=1
 	[[ $opt_nodes =~ ^[0-9]+$ ]] && [ "$opt_nodes" -ge 1 ] && [ "$opt_nodes" -le 16 ] ||
 		vb_usage_error "--nodes must be 1..16, not '$opt_nodes'"
@@ -42,13 +48,13 @@ vb_nodes_check_args() {
 	return 0
 }
 
-# vb_nodes_outer NODES ROUTER: outer side, after kernel_cmdline (NODES 0:
-# the single node of old).  The kernel's default root path replaces option
-# 17; behind the router the node reports its routes (vboot.netinfo=1), and
-# the relay must be installed.
+# vb_nodes_outer NODES ROUTER ADDR: outer side, after kernel_cmdline (NODES
+# 0: the single node of old; ADDR static or pool).  The kernel's default
+# root path replaces option 17; behind the router the node reports its
+# routes (vboot.netinfo=1), and the relay must be installed.
 vb_nodes_outer() {
-	VB_NODES=$1 VB_ROUTER=$2 VB_NODE_ROOTS=
-	export VB_NODES VB_ROUTER VB_NODE_ROOTS
+	VB_NODES=$1 VB_ROUTER=$2 VB_NODE_ADDR=$3 VB_NODE_ROOTS=
+	export VB_NODES VB_ROUTER VB_NODE_ADDR VB_NODE_ROOTS
 	[ "$VB_NODES" != 0 ] || return 0
 	VB_ROOTPATH_OPTION=
 	# N TCG guests share the host's cores: a guest starved during the
@@ -75,16 +81,37 @@ vb_nodes_outer() {
 }
 
 # vb_nodes_plan: node K (1..N) is nodeK, MAC 52:54:00:12:35:<K>, address
-# .10+K on its subnet.  Fills VB_NODE_NAME, VB_NODE_MACS, VB_NODE_IPS.
+# .10+K on its subnet (static), or any free one of .100-.199 (pool: the
+# server knows the node's name, not its address).  Fills VB_NODE_NAMES,
+# VB_NODE_MACS, VB_NODE_IPS (empty for pool nodes) and VB_NODE_NET.
 vb_nodes_plan() {
-	local net=${VB_SERVER_IP%.*} i
-	[ "$VB_ROUTER" = 0 ] || net=$VB_RT_NET
+	local i
+	VB_NODE_NET=${VB_SERVER_IP%.*}
+	[ "$VB_ROUTER" = 0 ] || VB_NODE_NET=$VB_RT_NET
 	VB_NODE_NAMES=() VB_NODE_MACS=() VB_NODE_IPS=()
 	for ((i = 1; i <= VB_NODES; i++)); do
 		VB_NODE_NAMES+=("node$i")
 		VB_NODE_MACS+=("$(printf '52:54:00:12:35:%02x' "$i")")
-		VB_NODE_IPS+=("$net.$((10 + i))")
+		if [ "$VB_NODE_ADDR" = pool ]; then
+			VB_NODE_IPS+=("")
+		else
+			VB_NODE_IPS+=("$VB_NODE_NET.$((10 + i))")
+		fi
 	done
+}
+
+# vb_nodes_addr NODEDIR: the address the node's console reported.
+vb_nodes_addr() {
+	sed -n 's/^vboot: address [^ ]* \([0-9.]*\)\/.*/\1/p' "$1/console.log" | tr -d '\r' | head -n1
+}
+
+# vb_nodes_leased IP MAC: the boot server's lease file holds IP for MAC.
+vb_nodes_leased() {
+	if [ "$VB_SERVER" = dnsmasq ]; then
+		grep -q " $2 $1 " "$VB_LOGDIR/dnsmasq.leases" 2>/dev/null
+	else
+		grep -q "^bound $1 .*mac=$2" "$VB_LOGDIR/netbootd.leases" 2>/dev/null
+	fi
 }
 
 # vb_nodes_pxe_configs TFTPDIR: one PXELINUX config per node MAC, each with
@@ -103,8 +130,16 @@ vb_nodes_pxe_configs() {
 # vb_nodes_check NODEDIR I: a node that passed must have come up with its
 # own address and its own root.  Prints the reason when it did not.
 vb_nodes_check() {
-	local dir=$1 i=$2 name=${VB_NODE_NAMES[$2]} ip=${VB_NODE_IPS[$2]} got root
-	got=$(sed -n 's/^vboot: address [^ ]* \([0-9.]*\)\/.*/\1/p' "$dir/console.log" | tr -d '\r' | head -n1)
+	local dir=$1 i=$2 name=${VB_NODE_NAMES[$2]} ip=${VB_NODE_IPS[$2]} got root host
+	got=$(vb_nodes_addr "$dir")
+	if [ "$VB_NODE_ADDR" = pool ]; then
+		host=${got##*.}
+		[ "${got%.*}" = "$VB_NODE_NET" ] && [[ $host =~ ^[0-9]+$ ]] && [ "$host" -ge 100 ] && [ "$host" -le 199 ] ||
+			{ echo "$name came up as '${got:-no address}', not an address of the pool $VB_NODE_NET.100-199"; return 1; }
+		vb_nodes_leased "$got" "${VB_NODE_MACS[i]}" ||
+			{ echo "$name came up as $got, but the server's lease file has no lease of it for ${VB_NODE_MACS[i]}"; return 1; }
+		ip=$got
+	fi
 	[ "$got" = "$ip" ] || { echo "$name came up as '${got:-no address}', not $ip"; return 1; }
 	root=$(sed -n 's/^vboot: root is \([^ ]*\) .*/\1/p' "$dir/console.log" | tr -d '\r' | head -n1)
 	[ "$root" = "$VB_SERVER_IP:/tftpboot/$name" ] ||
@@ -191,9 +226,15 @@ vb_nodes_main() {
 			ip tuntap add dev "vbtap$((i + 1))" mode tap
 			ip link set "vbtap$((i + 1))" master "$VB_BRIDGE" up
 		fi
+		# A pool node is known by name only: a name in ethers without an
+		# address in hosts (netbootd), a dhcp-host without one (dnsmasq).
 		VB_NB_ETHERS+="${VB_NODE_MACS[i]} $name"$'\n'
-		VB_NB_HOSTS+="${VB_NODE_IPS[i]} $name"$'\n'
-		VB_DM_ARGS+=(--dhcp-host="${VB_NODE_MACS[i]},${VB_NODE_IPS[i]},$name")
+		if [ -n "${VB_NODE_IPS[i]}" ]; then
+			VB_NB_HOSTS+="${VB_NODE_IPS[i]} $name"$'\n'
+			VB_DM_ARGS+=(--dhcp-host="${VB_NODE_MACS[i]},${VB_NODE_IPS[i]},$name")
+		else
+			VB_DM_ARGS+=(--dhcp-host="${VB_NODE_MACS[i]},$name")
+		fi
 		# The node's own writable root: a copy of the harness's root, or
 		# the one the user gave (--root-dir DIR: DIR/nodeK).
 		if [ -n "$VB_NODE_ROOTS" ]; then
@@ -255,11 +296,19 @@ vb_nodes_main() {
 	done
 
 	# Per-node verdicts, then the run's: pass only if every node passed.
-	local verdict reason ms why
+	local verdict reason ms why addr seen=' '
 	{
 		for ((i = 0; i < VB_NODES; i++)); do
 			name=${VB_NODE_NAMES[i]} dir=$run/$name rc=${rcs[i]}
-			if [ "$rc" = 0 ] && ! why=$(vb_nodes_check "$dir" "$i"); then
+			# Pool nodes: no two may have come up with the same address.
+			addr=$(vb_nodes_addr "$dir")
+			if [ "$rc" = 0 ] && [ "$VB_NODE_ADDR" = pool ] && [[ $seen == *" $addr "* ]]; then
+				why="$name came up as $addr, which another node has"
+			elif [ "$rc" = 0 ] && why=$(vb_nodes_check "$dir" "$i"); then
+				why=
+			fi
+			[ "$rc" != 0 ] || seen+="$addr "
+			if [ "$rc" = 0 ] && [ -n "$why" ]; then
 				why=${why//\\/\\\\} why=${why//&/\\&} why=${why//|/\\|}
 				sed -i "s|^verdict=.*|verdict=fail|; s|^reason=.*|reason=$why|" "$dir/result"
 				rc=1
