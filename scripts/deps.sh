@@ -26,6 +26,8 @@ PKGS=(
 	tftpd-hpa radvd nftables
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
+	# vboot --router: the router namespace's DHCP relay (dhcrelay)
+	isc-dhcp-relay
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")

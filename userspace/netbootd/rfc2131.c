@@ -188,8 +188,13 @@ static void build(const struct config *c, const struct client *cl, const struct 
 	h.hops = 0;
 	h.secs = 0;
 	h.yiaddr = type == DHCPINFORM || type == DHCPNAK ? 0 : yiaddr;
-	if (type == DHCPNAK)
+	if (type == DHCPNAK) {
 		h.ciaddr = 0;
+		/* RFC 2131 4.3.2: through a relay, a NAK must be broadcast on
+		 * the client's link (its address may be wrong there). */
+		if (m->h.giaddr)
+			h.flags |= BOOTP_BROADCAST;
+	}
 	h.sname[0] = 0;
 	h.file[0] = 0;
 	h.siaddr = 0;

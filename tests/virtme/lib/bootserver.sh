@@ -7,7 +7,9 @@
 # vb_dnsmasq_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE [IPXEFILE]]
 # ROOTPATH goes out as option 17 (empty: none); with TFTPDIR, dnsmasq also
 # serves TFTP from it and names BOOTFILE for PXE, or IPXEFILE to a client
-# whose user class is iPXE (tag ipxe in the log).
+# whose user class is iPXE (tag ipxe in the log).  The array VB_DM_ARGS,
+# when set, adds arguments (vboot --nodes and --router: more hosts, the
+# nodes' own subnet).
 vb_dnsmasq_start() {
 	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
 	local args=(
@@ -28,6 +30,7 @@ vb_dnsmasq_start() {
 	elif [ -n "$tftp" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
 	fi
+	[ -z "${VB_DM_ARGS+set}" ] || args+=("${VB_DM_ARGS[@]}")
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||
@@ -71,11 +74,15 @@ vb_cmd_server_start() {
 # goes out as option 17.  With TFTPDIR, netbootd also serves TFTP from it
 # and names BOOTFILE for PXE, or IPXEFILE to a client that is iPXE already.
 # VB_SERVER_OPTS (vboot --server-opt) adds lines to the subnet section.
+# VB_NB_ETHERS, VB_NB_HOSTS and VB_NB_SUBNETS, when set, add lines to the
+# ethers and hosts files and whole sections to the config (vboot --nodes
+# and --router: more nodes, and the nodes' own subnet).
 vb_netbootd_start() {
 	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
 	local conf=$1/netbootd.conf
-	printf '%s vboot-node\n' "$mac" >"$run/netbootd.ethers"
-	printf '%s vboot-node\n%s vboot-server\n' "$VB_NODE_IP" "$VB_SERVER_IP" >"$run/netbootd.hosts"
+	printf '%s vboot-node\n%s' "$mac" "${VB_NB_ETHERS:-}" >"$run/netbootd.ethers"
+	printf '%s vboot-node\n%s vboot-server\n%s' "$VB_NODE_IP" "$VB_SERVER_IP" "${VB_NB_HOSTS:-}" \
+		>"$run/netbootd.hosts"
 	{
 		echo "interface $VB_BRIDGE"
 		echo "lease-file $run/netbootd.leases"
@@ -91,6 +98,7 @@ vb_netbootd_start() {
 		[ -z "$ipxefile" ] || echo "  ipxe-boot-file $ipxefile"
 		[ -z "${VB_SERVER_OPTS:-}" ] || printf '%s' "$VB_SERVER_OPTS" | sed 's/^/  /'
 		echo "end"
+		printf '%s' "${VB_NB_SUBNETS:-}"
 	} >"$conf"
 	"$VB_NETBOOTD" -c "$conf" --debug >"$run/netbootd.log" 2>&1 &
 	VB_PIDS+=($!)

@@ -6,9 +6,12 @@
 # kernel's own default shape) whatever directory holds the root on the host:
 # BOOTP has only 64 bytes of options, too few for a long host path.
 
-# vb_nfs_start RUNDIR EXPORT_DIR PSEUDO_PATH: start both servers; logs in RUNDIR.
+# vb_nfs_start RUNDIR EXPORT_DIR PSEUDO_PATH [EXPORT_DIR PSEUDO_PATH]...:
+# start both servers, one export per pair (vboot --nodes: one per node);
+# logs in RUNDIR.
 vb_nfs_start() {
-	local run=$1 export_dir=$2 pseudo=$3 conf=$1/ganesha.conf
+	local run=$1 conf=$1/ganesha.conf id=0
+	shift
 
 	mkdir -p /run/rpcbind "$run/ganesha-recovery"
 	rpcbind -f -w >"$run/rpcbind.log" 2>&1 &
@@ -33,10 +36,15 @@ NFSV4 {
 	# A fresh server has no clients to wait for.
 	Graceless = true;
 }
+LOG { Default_Log_Level = EVENT; }
+CONF
+	while [ $# -ge 2 ]; do
+		id=$((id + 1))
+		cat >>"$conf" <<CONF
 EXPORT {
-	Export_Id = 1;
-	Path = "$export_dir";
-	Pseudo = "$pseudo";
+	Export_Id = $id;
+	Path = "$1";
+	Pseudo = "$2";
 	Access_Type = RW;
 	Squash = No_Root_Squash;
 	Transports = TCP;
@@ -44,8 +52,9 @@ EXPORT {
 	SecType = sys;
 	FSAL { Name = VFS; }
 }
-LOG { Default_Log_Level = EVENT; }
 CONF
+		shift 2
+	done
 	ganesha.nfsd -F -f "$conf" -L "$run/ganesha.log" -p "$run/ganesha.pid" \
 		>"$run/ganesha.out" 2>&1 &
 	VB_PIDS+=($!)

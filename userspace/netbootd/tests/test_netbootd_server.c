@@ -144,6 +144,7 @@ static const char *conf_text(void)
 		 "end\n"
 		 "subnet 198.51.100.0/24\n"
 		 "  pool 198.51.100.10 198.51.100.20\n"
+		 "  option routers 198.51.100.1\n"
 		 "end\n"
 		 "host node2\n"
 		 "  boot-file special.0\n"
@@ -348,6 +349,20 @@ static void test_dhcp(void)
 	TAP_OK(rm.h.siaddr == ctx.server_ip, "no next-server: siaddr is the server (ipconfig's root server)");
 	v = dhcp_get(&rm, DHO_RELAY_AGENT, &l);
 	TAP_OK(v && l == 5 && !memcmp(v, "\x01\x03" "abc", 5), "option 82 echoed unchanged");
+	v = dhcp_get(&rm, DHO_ROUTERS, &l);
+	TAP_OK(v && l == 4 && !memcmp(v, "\xc6\x33\x64\x01", 4),
+	       "relayed client gets its own subnet's router, not the server's");
+	/* RFC 2131 4.3.2: a NAK through a relay has the broadcast bit set, so
+	 * the relay broadcasts it to a client whose address is wrong. */
+	start(&p, DHCPREQUEST, 0x60);
+	opt_ip(&p, DHO_REQUESTED_IP, "192.0.2.150");
+	p.b[3] = 1;
+	memcpy(p.b + 24, "\xc6\x33\x64\x01", 4);
+	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPNAK && r.dest == DEST_RELAY &&
+	       r.dst_ip == ip("198.51.100.1") && r.dst_port == 67,
+	       "relayed init-reboot from another network: NAK to the relay (%s)", r.log);
+	TAP_OK(rm.h.flags & BOOTP_BROADCAST, "NAK through a relay carries the broadcast bit");
+	TAP_OK(rm.h.giaddr == ip("198.51.100.1"), "NAK through a relay keeps giaddr");
 	start(&p, DHCPDISCOVER, 0x61);
 	memcpy(p.b + 24, "\xcb\x00\x71\x01", 4);
 	TAP_OK(run(c, ls, &p) == 0 && r.dest == DEST_NONE && strstr(r.log, "no subnet"),
@@ -398,6 +413,22 @@ static void test_dhcp(void)
 		start(&p, 0, 0x81);
 		TAP_OK(c2 && run(c2, ls, &p) == 0 && r.dest != DEST_NONE && rm.h.yiaddr && r.journaled,
 		       "bootp-dynamic: BOOTP client gets a journaled pool address (%s)", r.log);
+		/* BOOTP through a relay (RFC 1542): the relay's subnet, its router,
+		 * the reply to the relay's server port. */
+		start(&p, 0, 0x82);
+		p.b[3] = 1;
+		memcpy(p.b + 24, "\xc6\x33\x64\x01", 4);
+		TAP_OK(c2 && run(c2, ls, &p) == 0 && r.dest == DEST_RELAY && r.dst_ip == ip("198.51.100.1") &&
+		       r.dst_port == 67 && (ntohl(rm.h.yiaddr) >> 8) == (198u << 16 | 51u << 8 | 100u),
+		       "relayed BOOTP: address from the relay's subnet, reply to giaddr:67 (%s)", r.log);
+		v = dhcp_get(&rm, DHO_ROUTERS, &l);
+		TAP_OK(v && l == 4 && !memcmp(v, "\xc6\x33\x64\x01", 4), "relayed BOOTP: that subnet's router");
+		/* A static host on the server's subnet is not that address there. */
+		start(&p, 0, 1);
+		p.b[3] = 1;
+		memcpy(p.b + 24, "\xc6\x33\x64\x01", 4);
+		TAP_OK(c2 && run(c2, ls, &p) == 0 && (ntohl(rm.h.yiaddr) >> 8) == (198u << 16 | 51u << 8 | 100u),
+		       "relayed BOOTP from a host static elsewhere: not given its other subnet's address");
 		config_free(c2);
 	}
 	lease_close(ls);
