@@ -25,7 +25,9 @@ if [ -n "$missing" ]; then
 fi
 
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+# lava run removes each job's directory even when interrupted; this is for
+# a suite killed outright.
+trap 'rm -rf "$T" "$LAVA_TMP"/vboot-$$-*' EXIT
 kernel=$(make -s --no-print-directory -C "$TAP_TOP" print-kernel VARIANT=netboot)
 [ -f "$kernel" ] || make -s -C "$TAP_TOP" kernel VARIANT=netboot >/dev/null 2>&1
 make -s -C "$TAP_TOP" "$TAP_TOP/build/bin/netbootd" "$TAP_TOP/build/bin/mkroot" "$TAP_TOP/build/bin/vboot-console" >/dev/null 2>&1
