@@ -5,10 +5,12 @@
 # client, ~60 packages) the toolkit never uses.  So fetch the one .deb with
 # apt-get download, of the same version as the installed lava-dispatcher,
 # and unpack only /usr/share/lava-server/device-types into CACHE (default
-# $NETBOOT_CACHE/lava).  Prints the directory.  A no-op when it is there.
+# /var/cache/netboot-toolkit/lava: make deps fills it as root, once per
+# machine, whatever checkout or user runs the tests).  Prints the
+# directory.  A no-op when it is there.
 set -euo pipefail
 
-cache=${1:-${NETBOOT_CACHE:-$HOME/.cache/netboot-toolkit}/lava}
+cache=${1:-/var/cache/netboot-toolkit/lava}
 if [ -d /usr/share/lava-server/device-types ]; then
 	echo /usr/share/lava-server/device-types
 	exit 0
@@ -20,7 +22,8 @@ if [ -f "$dir/qemu.jinja2" ] && [ -f "$dir/base.jinja2" ]; then
 	echo "$dir"
 	exit 0
 fi
-mkdir -p "$cache"
+mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] ||
+	{ echo "lava-device-types: cannot write $cache (run make deps as root)" >&2; exit 1; }
 tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # _apt cannot write into root's private directories: download as is.
