@@ -31,7 +31,7 @@ contains "$OUT" "unknown case no-such-case" "the unknown case is named"
 printf 'not a kernel\n' >"$T/bzImage"
 expect_status 0 "export the matrix" "$L" export -q --kernel "$T/bzImage" "$T/e"
 E=$T/e
-check "4 QEMU jobs with device configurations" test "$(ls "$E"/qemu/*/job.yaml "$E"/qemu/*/device.yaml | wc -l)" = 8
+check "6 QEMU jobs with device configurations" test "$(ls "$E"/qemu/*/job.yaml "$E"/qemu/*/device.yaml | wc -l)" = 12
 boards=("$E"/boards/*-dhcp-nfs[34].yaml "$E"/boards/*-dhcp-ramdisk.yaml)
 check "6 board jobs" test "${#boards[@]}" = 6
 check "images: kernel, root tarballs, RAM disk" test -s "$E/images/bzImage" -a -s "$E/images/rootfs.tar.gz" \
@@ -67,6 +67,11 @@ contains "$D" "nfsrootargs: nfsroot={NFS_SERVER_IP}:{NFSROOTFS},tcp,hard,vers=3"
 check "no KVM (the host's KVM hangs guests)" sh -c "! grep -q enable-kvm '$E/qemu/qemu-dhcp-nfs3/device.yaml'"
 contains "$(cat "$E/qemu/qemu-dhcp-nfs4/device.yaml")" ",tcp,hard,vers=4.0" "nfs4: vers=4.0"
 contains "$(cat "$E/qemu/qemu-dhcp-ramdisk/job.yaml")" "root=/dev/ram0" "the RAM disk job boots root=/dev/ram0"
+contains "$(cat "$E/qemu/qemu-dhcp-nfs3-e100/device.yaml")" "-net nic,model=i82557b," "e100: the NIC model from the job context"
+B=$(cat "$E/qemu/qemu-bootp-nfs3/device.yaml")
+contains "$B" "ipargs: ip=bootp" "BOOTP: the second device's kernel asks BOOTP"
+contains "$(cat "$E/qemu/qemu-bootp-nfs3/case")" "device=vboot-qemu-bootp01" "BOOTP runs on the BOOTP device"
+check "the DHCP device's kernel asks DHCP" grep -q 'ipargs: ip=dhcp' "$E/qemu/qemu-dhcp-nfs3/device.yaml"
 contains "$(cat "$E/qemu/qemu-dhcp-nfs3-noinit/case")" "expect=fail" "the no-init case must fail"
 
 # Boards: the commands their device types will type, rendered for the job.

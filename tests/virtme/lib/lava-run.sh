@@ -34,6 +34,8 @@ cleanup() {
 	for pid in "${VB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 	sleep 0.2
 	for pid in "${VB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+	# Reap them quietly (bash would report each "Killed").
+	{ wait "${VB_PIDS[@]}"; } 2>/dev/null || true
 	# lava-run removes its job directory itself when it ends normally.
 	rm -rf "${lava_tmp:?}/$jobid"
 }
