@@ -31,7 +31,7 @@ contains "$OUT" "unknown case no-such-case" "the unknown case is named"
 printf 'not a kernel\n' >"$T/bzImage"
 expect_status 0 "export the matrix" "$L" export -q --kernel "$T/bzImage" "$T/e"
 E=$T/e
-check "6 QEMU jobs with device configurations" test "$(ls "$E"/qemu/*/job.yaml "$E"/qemu/*/device.yaml | wc -l)" = 12
+check "8 QEMU jobs with device configurations" test "$(ls "$E"/qemu/*/job.yaml "$E"/qemu/*/device.yaml | wc -l)" = 16
 boards=("$E"/boards/*-dhcp-nfs[34].yaml "$E"/boards/*-dhcp-ramdisk.yaml)
 check "6 board jobs" test "${#boards[@]}" = 6
 check "images: kernel, root tarballs, RAM disk" test -s "$E/images/bzImage" -a -s "$E/images/rootfs.tar.gz" \
@@ -72,6 +72,25 @@ B=$(cat "$E/qemu/qemu-bootp-nfs3/device.yaml")
 contains "$B" "ipargs: ip=bootp" "BOOTP: the second device's kernel asks BOOTP"
 contains "$(cat "$E/qemu/qemu-bootp-nfs3/case")" "device=vboot-qemu-bootp01" "BOOTP runs on the BOOTP device"
 check "the DHCP device's kernel asks DHCP" grep -q 'ipargs: ip=dhcp' "$E/qemu/qemu-dhcp-nfs3/device.yaml"
+check "RARP: its device's kernel asks RARP" grep -q 'ipargs: ip=rarp$' "$E/qemu/qemu-rarp-nfs3/device.yaml"
+check "static: its device's kernel has a fixed address" \
+	grep -q 'ipargs: ip=192.0.2.10:192.0.2.1:192.0.2.1:255.255.255.0:vboot-node::off$' "$E/qemu/qemu-static-nfs3/device.yaml"
+check "each protocol's job asks for its device's tag" grep -q -- '- vboot-static' "$E/qemu/qemu-static-nfs3/job.yaml"
+# LAVA's own way to a static address (static_ip & co in the dictionary)
+# renders a qemu device that is not YAML: base.jinja2 ends the ip= with
+# a colon and qemu.jinja2 writes ipargs unquoted (README).
+printf "{%% extends 'qemu.jinja2' %%}\n{%% set static_ip = '192.0.2.10' %%}\n{%% set static_gateway = '192.0.2.1' %%}\n{%% set static_netmask = '255.255.255.0' %%}\n{%% set static_dns = '192.0.2.1' %%}\n" >"$T/static.jinja2"
+check "LAVA's static_ip on a qemu device renders invalid YAML" /usr/bin/python3 -c '
+import sys, glob, jinja2, jinja2.sandbox, yaml
+types = sys.argv[2]
+env = jinja2.sandbox.SandboxedEnvironment(loader=jinja2.FileSystemLoader([sys.argv[1], types]), autoescape=False, trim_blocks=True)
+text = env.get_template("static.jinja2").render(arch="amd64")
+assert "ipargs: ip=192.0.2.10::192.0.2.1:255.255.255.0:::off:192.0.2.1:" in text, text
+try:
+    yaml.safe_load(text)
+except yaml.YAMLError:
+    sys.exit(0)
+sys.exit(1)' "$T" "$("$TAP_TOP/scripts/lava-device-types.sh")"
 contains "$(cat "$E/qemu/qemu-dhcp-nfs3-noinit/case")" "expect=fail" "the no-init case must fail"
 
 # Boards: the commands their device types will type, rendered for the job.

@@ -5,10 +5,10 @@
 # exporting LAVA's deploy directory (lava run, lib/lava-run.sh).  LAVA's
 # verdict comes from its own log (results records) and result.yaml, and
 # must match vboot's for the same case, booted at the same time:
-#   DHCP + NFSv3 root, DHCP + NFSv4 root, a RAM disk, the e100 NIC, BOOTP
-#   (a second device whose kernel arguments say ip=bootp), and a root
-#   without an init, which must fail (LAVA: kernel-messages fail on the
-#   panic).
+#   DHCP + NFSv3 root, DHCP + NFSv4 root, a RAM disk, the e100 NIC, BOOTP,
+#   RARP and a static address (each on a device whose kernel arguments say
+#   so), and a root without an init, which must fail (LAVA:
+#   kernel-messages fail on the panic).
 # Afterwards LAVA's job directories are gone and no lava-worker runs.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -35,7 +35,7 @@ kernel=$(make -s --no-print-directory -C "$TAP_TOP" print-kernel VARIANT=netboot
 make -s -C "$TAP_TOP" "$TAP_TOP/build/bin/netbootd" "$TAP_TOP/build/bin/mkroot" "$TAP_TOP/build/bin/vboot-console" >/dev/null 2>&1
 
 expect_status 0 "export the QEMU cases (file:// images)" "$L" export -q --kernel "$kernel" --only qemu "$T/e"
-check "six QEMU cases exported" test "$(ls "$T"/e/qemu | wc -l)" = 6
+check "eight QEMU cases exported" test "$(ls "$T"/e/qemu | wc -l)" = 8
 
 field() { sed -n "s/^$1=//p" "$2" 2>/dev/null | head -n1; }
 
