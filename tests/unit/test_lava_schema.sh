@@ -13,8 +13,8 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
 if [ "$(id -u)" != 0 ] || ! /usr/bin/python3 -c 'import lava_common, jinja2, yaml' 2>/dev/null ||
-	[ ! -x "$TAP_TOP/build/bin/mkroot" ]; then
-	skip "LAVA export and schema" "needs root (mkroot makes device nodes), lava-common, jinja2, yaml and build/bin/mkroot"
+	[ ! -x "$TAP_TOP/build/bin/mkroot" ] || ! "$TAP_TOP/scripts/lava-device-types.sh" >/dev/null 2>&1; then
+	skip "LAVA export and schema" "needs root (mkroot makes device nodes), lava-common, jinja2, yaml, build/bin/mkroot and lava-server's device-type templates (make deps)"
 	tap_done
 	exit 0
 fi

@@ -20,6 +20,7 @@ missing=
 [ "$(id -u)" = 0 ] || missing+=" root"
 command -v lava-run >/dev/null || missing+=" lava-run(lava-dispatcher)"
 /usr/bin/python3 -c 'import lava_common, jinja2, yaml' 2>/dev/null || missing+=" lava-common/jinja2/yaml"
+"$TAP_TOP/scripts/lava-device-types.sh" >/dev/null 2>&1 || missing+=" lava-server's device-type templates"
 if [ -n "$missing" ]; then
 	skip "LAVA standalone runs" "missing:$missing (make deps)"
 	tap_done
