@@ -28,6 +28,10 @@ PKGS=(
 	clang libclang-rt-14-dev cppcheck shellcheck
 	# vboot --router: the router namespace's DHCP relay (dhcrelay)
 	isc-dhcp-relay
+	# LAVA: a real standalone dispatcher (lava-run) for the LAVA suite, and
+	# LAVA's own job schema (lava_common) for the exported job definitions;
+	# jinja2 renders the device dictionary (tests/virtme/lava)
+	lava-dispatcher lava-common python3-jinja2 python3-yaml
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")
@@ -40,7 +44,24 @@ for p in "${PKGS[@]}"; do
 	grep -qx -- "$p" <<<"$installed" || missing+=("$p")
 done
 
+# lava-dispatcher enables lava-worker (a daemon that polls a LAVA server)
+# and lava-dispatcher-host.socket: the toolkit runs lava-run by itself, so
+# keep both off; LAVA's device-type templates come from lava-server's .deb
+# alone (scripts/lava-device-types.sh says why).
+lava_setup() {
+	local unit
+	for unit in lava-worker.service lava-dispatcher-host.socket; do
+		if [ "$(systemctl is-enabled "$unit" 2>/dev/null)" = enabled ]; then
+			[ "$(id -u)" -ne 0 ] || systemctl disable --quiet "$unit" 2>/dev/null || true
+			systemctl stop "$unit" 2>/dev/null || true
+		fi
+	done
+	"$(dirname "$0")/lava-device-types.sh" >/dev/null ||
+		echo "deps: LAVA device-type templates missing; the LAVA tests will skip" >&2
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+	lava_setup
 	echo "deps: all ${#PKGS[@]} packages present"
 	exit 0
 fi
@@ -70,4 +91,5 @@ export DEBIAN_FRONTEND=noninteractive
 lock=(-o DPkg::Lock::Timeout=600)
 apt-get "${lock[@]}" update -qq
 apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+lava_setup
 echo "deps: done in $(($(date +%s) - deps_start)) s"
