@@ -26,6 +26,10 @@ PKGS=(
 	tftpd-hpa radvd nftables
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
+	# remote power control (nodepower): FreeIPMI's library for the ipmi
+	# backend, OpenIPMI's ipmi_sim as the simulated BMC, ipmitool as the
+	# reference client in the tests, mtools for the nodes' local disks
+	libfreeipmi-dev openipmi ipmitool mtools syslinux
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")
