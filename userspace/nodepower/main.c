@@ -1,7 +1,7 @@
 /* nodepower - remote power control for a rack of nodes: on, off, soft,
  * reset, cycle [--netboot], status and bootdev, through IPMI (FreeIPMI) or
  * QEMU's QMP, many nodes at once with a bound and a deadline per node. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -287,6 +287,11 @@ int main(int argc, char **argv)
 			cred_rc = -1;
 		}
 	}
+	/* unsetenv alone would leave the string in /proc/PID/environ (ours
+	 * and every worker's): wipe it where it lies. */
+	char *env_pw = getenv("NODEPOWER_PASSWORD");
+	if (env_pw)
+		explicit_bzero(env_pw, strlen(env_pw));
 	unsetenv("NODEPOWER_PASSWORD");
 	if (cred_rc < 0)
 		die(EXIT_CONFIG, "%s%s", err, "");
