@@ -264,6 +264,11 @@ int main(int argc, char **argv)
 			else
 				printf("%s: qmp %s\n", n->name, n->addr);
 		}
+		np_inventory_free(&inv);
+		np_names_free(&names);
+		free(nodes);
+		free(creds);
+		free(res);
 		return 0;
 	}
 

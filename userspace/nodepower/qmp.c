@@ -4,13 +4,14 @@
  * status = query-status, bootdev = HMP boot_set (the order SeaBIOS reads at
  * the next reset; QEMU keeps it until it is changed again).  No QEMU at the
  * socket is a node that is off: this backend cannot start one. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* S_ISSOCK */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -142,6 +143,11 @@ static int qmp_open(const struct np_node *node, const struct np_cred *cred, unsi
 	(void)cred;
 	if (strlen(node->addr) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "QMP socket path %s is too long", node->addr);
+		return NP_EFAIL;
+	}
+	struct stat st;
+	if (stat(node->addr, &st) == 0 && !S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "QMP socket %s is not a socket", node->addr);
 		return NP_EFAIL;
 	}
 	s = calloc(1, sizeof(*s));
