@@ -89,6 +89,32 @@ contains "$OUT" "nodepower: on: 1 node: 0 ok, 0 timed out, 1 failed" "... and a 
 printf 'vm2 qmp %s\n' "$T/not-a-socket.qmp" >"$T/inv2"
 expect_status 1 "a qmp path that is no socket fails" "$NP" -i "$T/inv2" status vm2
 
+# A password from the environment must not stay readable in
+# /proc/PID/environ of nodepower or its workers (unsetenv alone leaves the
+# string there) while they wait on a BMC that never answers (a UDP port on
+# loopback that nothing listens on).
+pw=never-Shown-$$
+printf 'dead[1-2] ipmi 127.0.0.[1-2] port=9\n' >"$T/inv-dead"
+env NODEPOWER_USER=admin NODEPOWER_PASSWORD="$pw" "$NP" -i "$T/inv-dead" -t 2 status 'dead[1-2]' \
+	>"$T/dead.out" 2>&1 &
+bg=$!
+found=0 leaked=0
+for ((i = 0; i < 20 && found < 3; i++)); do
+	sleep 0.1
+	found=0 leaked=0
+	for p in $(pgrep -f -- "-i $T/inv-dead"); do
+		found=$((found + 1))
+		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qF -- "$pw" ||
+			tr '\0' '\n' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$pw"; then
+			leaked=1
+		fi
+	done
+done
+wait "$bg"
+ok $((leaked || found < 3)) "no password in /proc/PID/environ or cmdline of nodepower and its 2 workers ($found processes seen)"
+contains "$(cat "$T/dead.out")" "dead1: status -> timeout" "a BMC that never answers is a timeout"
+contains "$(cat "$T/dead.out")" "0 ok, 2 timed out, 0 failed" "... both of them, in parallel"
+
 # vboot's --bmc options.
 expect_status 0 "vboot --help documents --bmc" "$VB" --help
 contains "$OUT" "--bmc ipmi" "... --bmc ipmi"
