@@ -121,8 +121,8 @@ steps() {
 	for n in 1 2 3; do contains "$OUT" "node$n: status -> off" "node$n answers while node4's BMC is dead"; done
 	# Within its limit by construction: the worker is killed at its
 	# deadline ("timeout after 3 s") unless FreeIPMI's own session timeout
-	# (0.5 s shorter) fires first ("timeout: connection timeout").  The
-	# wall time is a note, not a verdict.
+	# fires first ("timeout: connection timeout").  The wall time is a
+	# note, not a verdict.
 	contains "$OUT" "node4: status -> timeout" "node4's line says timeout, not failed"
 	diag "status of four nodes with one dead BMC took $(((t1 - t0) / 1000000)) ms (limit 3 s)"
 

@@ -52,9 +52,11 @@ static int ipmi_open(const struct np_node *node, const struct np_cred *cred, uns
 		snprintf(err, errlen, "cannot create a FreeIPMI context");
 		return NP_EFAIL;
 	}
-	/* The session timeout is a little less than the node's, so that an
-	 * unreachable BMC is reported by FreeIPMI, not only by the kill. */
-	unsigned session_ms = timeout_ms > 1000 ? timeout_ms - 500 : timeout_ms;
+	/* FreeIPMI's session timeout is the node's deadline; whichever fires
+	 * first, the fan-out kills the worker at the deadline in any case
+	 * (against a silent BMC FreeIPMI's open did not return in time here,
+	 * with ipmi_sim stopped). */
+	unsigned session_ms = timeout_ms;
 	if (ipmi_ctx_open_outofband_2_0(s->ctx, host, cred->user, cred->password, NULL, 0, IPMI_PRIVILEGE_LEVEL_ADMIN,
 					(uint8_t)node->cipher, session_ms,
 					RETRANSMIT_MS < session_ms ? RETRANSMIT_MS : session_ms, node->workarounds,

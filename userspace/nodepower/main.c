@@ -170,8 +170,8 @@ int main(int argc, char **argv)
 		case 'f':
 			errno = 0;
 			fanout = strtoul(optarg, &end, 10);
-			if (errno || *end || fanout < 1 || fanout > 1024)
-				die(EXIT_USAGE, "--fanout must be 1..1024, not '%s'%s", optarg, "");
+			if (errno || *end || fanout < 1 || fanout > 256)
+				die(EXIT_USAGE, "--fanout must be 1..256 (one pipe per worker), not '%s'%s", optarg, "");
 			break;
 		case 't':
 			errno = 0;
