@@ -5,9 +5,11 @@
 # every step goes through nodepower, as an admin would drive a rack:
 #  - node1: status off; bootdev disk + on boots the disk; off ends QEMU;
 #    bootdev pxe + on boots the network (PXE, netbootd, NFS root); bootdev
-#    pxe + reset boots it again; status is right at every step;
+#    pxe + reset boots it again; status is right at every step, through
+#    the BMC and through QMP;
 #  - the rack: cycle --netboot node[1-2] (node1 on: a real cycle; node2
-#    off: powered on), then node[3-4], two nodes at a time (TCG);
+#    off: powered on), then node[3-4], two nodes at a time (TCG); soft
+#    reaches QEMU as system_powerdown;
 #  - a BMC that does not answer (ipmi_sim stopped) is a timeout within its
 #    limit while the other three answer; a wrong password fails with a
 #    clear line; a credentials file of mode 0644 is refused; no password
@@ -75,6 +77,8 @@ steps() {
 	step_np "off node1" 0 "node1: off -> ok" off node1
 	check "off ends node1's QEMU" qemu_gone node1
 	step_np "node1 is off after off" 0 "node1: status -> off" status node1
+	step_np "the qmp backend: no QEMU at node1's socket is off" 0 "node1: status -> off" \
+		-i "$VB_BMC_DIR/qmp.inventory" status node1
 
 	step_np "bootdev pxe node1 (one-shot)" 0 "node1: bootdev pxe -> ok (next boot)" bootdev pxe node1
 	step_np "on node1 after bootdev pxe" 0 "node1: on -> ok" on node1
@@ -82,6 +86,8 @@ steps() {
 	contains "$(cat "$VB_BMC_DIR/node1/hook.log")" "start QEMU, boot order n" \
 		"the BMC's boot device reached QEMU (boot order n)"
 	step_np "node1 is on after the network boot" 0 "node1: status -> on" status node1
+	step_np "the qmp backend sees node1's QEMU running" 0 "node1: status -> on" \
+		-i "$VB_BMC_DIR/qmp.inventory" status node1
 	step_np "bootdev pxe node1, again" 0 "node1: bootdev pxe -> ok" bootdev pxe node1
 	step_np "reset node1" 0 "node1: reset -> ok" reset node1
 	check "reset boots node1 again: a second NFS root marker" wait_count "$c1" "$NET" 2
@@ -104,7 +110,16 @@ steps() {
 	step_np "status --all: node3 and node4 on" 0 "node4: status -> on" status --all
 	contains "$OUT" "node1: status -> off" "status --all: node1 off"
 	contains "$OUT" "node3: status -> on" "status --all: node3 on"
+	step_np "soft node3 (ACPI power button)" 0 "node3: soft -> ok" soft node3
+	contains "$(cat "$VB_BMC_DIR/node3/hook.log")" "node3: soft -> ok" \
+		"the BMC passed soft to QEMU (system_powerdown over QMP)"
 	step_np "off node[3-4]" 0 "2 ok" off "node[3-4]"
+	# The hooks drove QEMU with nodepower's qmp backend: every call worked.
+	local hookfail
+	hookfail=$(grep -h -- '-> failed\|-> timeout' "$VB_BMC_DIR"/node*/hook.log)
+	ok $((${#hookfail} > 0)) "every QMP call of the BMC hooks succeeded (off, reset, bootdev, soft)"
+	[ -z "$hookfail" ] || diag "$hookfail"
+	contains "$(cat "$VB_BMC_DIR/node1/hook.log")" "node1: bootdev pxe -> ok" "the hook set node1's boot order over QMP before its reset"
 	check "off ends the QEMU of node3 and node4" bash -c "$(declare -f qemu_running qemu_gone); VB_BMC_DIR=$VB_BMC_DIR; qemu_gone node3 && qemu_gone node4"
 	pgrep -f -- "$VB_QEMU_PATTERN" >/dev/null
 	ok $((!$?)) "no QEMU of the rack is left after off"

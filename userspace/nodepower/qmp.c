@@ -79,7 +79,8 @@ static int read_reply(struct qmp_sess *s, struct qmp_reply *reply, char *err, si
 			return rc;
 		}
 		ssize_t got = rc == NP_OK ? read(s->fd, s->buf + s->have, sizeof(s->buf) - s->have) : -1;
-		if (got == 0) {
+		/* A QEMU that quits may reset the connection rather than close it. */
+		if (got == 0 || (got < 0 && errno == ECONNRESET)) {
 			snprintf(err, errlen, "QMP %s: QEMU closed the connection", s->path);
 			return NP_ENOTRUNNING;
 		}
@@ -213,6 +214,8 @@ static int qmp_power(void *sess, enum np_op op, char *err, size_t errlen)
 		return command(s, "{\"execute\":\"cont\"}\r\n", &reply, err, errlen);
 	case NP_OP_OFF:
 		rc = command(s, "{\"execute\":\"quit\"}\r\n", &reply, err, errlen);
+		if (rc == NP_ENOTRUNNING)
+			return NP_OK; /* gone before its answer reached us */
 		if (rc != NP_OK)
 			return rc;
 		/* Off means QEMU is gone: wait for it to close the socket. */
@@ -250,7 +253,9 @@ static int qmp_bootdev(void *sess, enum np_bootdev dev, int persistent, const ch
 	rc = command(s, cmd, &reply, err, errlen);
 	if (rc != NP_OK)
 		return rc;
-	if (reply.text[0]) {
+	/* HMP answers in text: "boot device list now set to n" on success
+	 * (QEMU 7.2), nothing in older versions, a reason otherwise. */
+	if (reply.text[0] && !strstr(reply.text, "now set to")) {
 		reply.text[strcspn(reply.text, "\r\n")] = '\0';
 		snprintf(err, errlen, "QMP %s: boot_set %s: %s", s->path, order, reply.text);
 		return NP_EFAIL;

@@ -202,61 +202,57 @@ static int object_member(struct cur *c, int depth, const char *key, char *out, s
 int qmp_parse_line(const char *line, size_t len, struct qmp_reply *out)
 {
 	struct cur c = { line, line + len };
-	char key[16];
+	int kinds = 0;
 
 	memset(out, 0, sizeof(*out));
 	ws(&c);
 	if (c.p >= c.end || *c.p++ != '{')
 		return -1;
-	ws(&c);
-	if (string(&c, key, sizeof(key)) < 0)
-		return -1;
-	ws(&c);
-	if (c.p >= c.end || *c.p++ != ':')
-		return -1;
-	ws(&c);
-	if (strcmp(key, "QMP") == 0)
-		out->kind = QMP_GREETING;
-	else if (strcmp(key, "return") == 0)
-		out->kind = QMP_RETURN;
-	else if (strcmp(key, "error") == 0)
-		out->kind = QMP_ERROR;
-	else if (strcmp(key, "event") == 0)
-		out->kind = QMP_EVENT;
-	else
-		return -1;
+	/* Members in any order: QEMU sends {"timestamp": ..., "event": ...}.
+	 * Exactly one of QMP, return, error, event says what it is. */
+	for (;;) {
+		char key[16];
+		int rc;
 
-	int rc;
-	if (out->kind == QMP_RETURN && c.p < c.end && *c.p == '"')
-		rc = string(&c, out->text, sizeof(out->text));
-	else if (out->kind == QMP_RETURN)
-		rc = object_member(&c, 1, "status", out->status, sizeof(out->status));
-	else if (out->kind == QMP_ERROR)
-		rc = object_member(&c, 1, "desc", out->text, sizeof(out->text));
-	else
-		rc = value(&c, 1);
-	if (rc < 0)
-		return -1;
-	/* The other members of the top object ("id", "timestamp", ...). */
-	ws(&c);
-	if (c.p < c.end && *c.p == ',') {
-		c.p++;
-		for (;;) {
-			ws(&c);
-			if (string(&c, NULL, 0) < 0)
-				return -1;
-			ws(&c);
-			if (c.p >= c.end || *c.p++ != ':' || value(&c, 1) < 0)
-				return -1;
-			ws(&c);
-			if (c.p < c.end && *c.p == ',') {
-				c.p++;
-				continue;
-			}
-			break;
+		ws(&c);
+		if (string(&c, key, sizeof(key)) < 0)
+			return -1;
+		ws(&c);
+		if (c.p >= c.end || *c.p++ != ':')
+			return -1;
+		ws(&c);
+		if (strcmp(key, "QMP") == 0) {
+			out->kind = QMP_GREETING;
+			kinds++;
+			rc = value(&c, 1);
+		} else if (strcmp(key, "return") == 0) {
+			out->kind = QMP_RETURN;
+			kinds++;
+			if (c.p < c.end && *c.p == '"')
+				rc = string(&c, out->text, sizeof(out->text));
+			else
+				rc = object_member(&c, 1, "status", out->status, sizeof(out->status));
+		} else if (strcmp(key, "error") == 0) {
+			out->kind = QMP_ERROR;
+			kinds++;
+			rc = object_member(&c, 1, "desc", out->text, sizeof(out->text));
+		} else if (strcmp(key, "event") == 0) {
+			out->kind = QMP_EVENT;
+			kinds++;
+			rc = value(&c, 1);
+		} else {
+			rc = value(&c, 1); /* "timestamp", "data", "id", ... */
 		}
+		if (rc < 0)
+			return -1;
+		ws(&c);
+		if (c.p < c.end && *c.p == ',') {
+			c.p++;
+			continue;
+		}
+		break;
 	}
-	if (c.p >= c.end || *c.p++ != '}')
+	if (c.p >= c.end || *c.p++ != '}' || kinds != 1)
 		return -1;
 	ws(&c);
 	return c.p == c.end ? 0 : -1;
