@@ -81,6 +81,16 @@ steps() {
 		-i "$VB_BMC_DIR/qmp.inventory" status node1
 
 	step_np "bootdev pxe node1 (one-shot)" 0 "node1: bootdev pxe -> ok (next boot)" bootdev pxe node1
+	# ipmitool, the reference client, reads back what nodepower set (its
+	# password from the environment, -E; -C 3: no cipher-suite probe).
+	local it=(ipmitool -I lanplus -C 3 -H 192.0.2.201 -U admin -E)
+	expect_status 0 "ipmitool reads node1's boot flags" env IPMITOOL_PASSWORD="$(awk '{ print $3 }' "$VB_BMC_DIR/credentials")" \
+		"${it[@]}" chassis bootparam get 5
+	contains "$OUT" "Force PXE" "ipmitool: the boot device nodepower set is Force PXE"
+	contains "$OUT" "Options apply to only next boot" "ipmitool: ... for the next boot only"
+	expect_status 0 "ipmitool reads node1's power" env IPMITOOL_PASSWORD="$(awk '{ print $3 }' "$VB_BMC_DIR/credentials")" \
+		"${it[@]}" chassis power status
+	contains "$OUT" "Chassis Power is off" "ipmitool agrees: node1 is off"
 	step_np "on node1 after bootdev pxe" 0 "node1: on -> ok" on node1
 	check "node1 boots the network to the NFS root marker (PXE, netbootd)" wait_count "$c1" "$NET" 1
 	contains "$(cat "$VB_BMC_DIR/node1/hook.log")" "start QEMU, boot order n" \
