@@ -149,9 +149,10 @@ vb_bmc_start() {
 }
 
 # vb_bmc_run RUNDIR: run VB_BMC_RUN (or a shell) in the test network and
-# write the verdict; its output goes to RUNDIR/bmc-run.log and stdout.
+# write the verdict; its output goes to RUNDIR/bmc-run.log (and, unless
+# --quiet, to stdout as it comes).
 vb_bmc_run() {
-	local run=$1 start rc=0 cmd=$VB_BMC_RUN pid
+	local run=$1 start rc=0 cmd=$VB_BMC_RUN pid interrupted=
 	start=$(date +%s%N)
 	export NODEPOWER_INVENTORY=$run/bmc/inventory NODEPOWER_CREDENTIALS=$run/bmc/credentials
 	export VB_BMC_DIR=$run/bmc VB_BMC_NODES VB_NODEPOWER VB_RUN_ID VB_LOGDIR
@@ -161,12 +162,23 @@ vb_bmc_run() {
 		echo "vboot: $VB_BMC_NODES nodes behind ipmi_sim BMCs, all off; try: nodepower status --all; 'exit' ends the run"
 		PS1='vboot-bmc# ' bash --norc -i || rc=$?
 	else
-		bash -c "$cmd" > >(tee "$run/bmc-run.log") 2>&1 &
+		# Straight into the log, so that it is complete when we end; a
+		# tail shows it as it grows (it leaves when the command does).
+		# Its own process group (setsid): a signal reaches all of it.
+		setsid bash -c "$cmd" >"$run/bmc-run.log" 2>&1 &
 		pid=$!
-		trap 'kill -INT "$pid" 2>/dev/null' INT
-		trap 'kill -TERM "$pid" 2>/dev/null' TERM
+		if [ "$VB_QUIET" != 1 ]; then
+			tail -n +1 -f --pid="$pid" "$run/bmc-run.log" &
+			VB_PIDS+=($!)
+		fi
+		# A background command ignores SIGINT: pass every signal as TERM.
+		local sig
+		for sig in INT TERM HUP; do
+			# shellcheck disable=SC2064 # expand $sig now
+			trap "interrupted=$sig; kill -TERM -- -\$pid 2>/dev/null" "$sig"
+		done
 		# The run's deadline (--timeout) applies to the command.
-		(sleep "$VB_TIMEOUT" && kill -TERM "$pid" 2>/dev/null && touch "$run/bmc-run.timeout") &
+		(sleep "$VB_TIMEOUT" && touch "$run/bmc-run.timeout" && kill -TERM -- "-$pid" 2>/dev/null) &
 		VB_PIDS+=($!)
 		while :; do
 			wait "$pid" && rc=0 || rc=$?
@@ -177,6 +189,9 @@ vb_bmc_run() {
 	if [ -f "$run/bmc-run.timeout" ]; then
 		printf 'verdict=timeout\nreason=--bmc-run still running after %ss\nelapsed_ms=%d\n' "$VB_TIMEOUT" "$ms" >"$run/result"
 		return "$VB_EXIT_TIMEOUT"
+	elif [ -n "$interrupted" ]; then
+		printf 'verdict=fail\nreason=interrupted (SIG%s)\nelapsed_ms=%d\n' "$interrupted" "$ms" >"$run/result"
+		return "$VB_EXIT_FAIL"
 	elif [ "$rc" = 0 ]; then
 		printf 'verdict=pass\nreason=--bmc-run command succeeded\nelapsed_ms=%d\n' "$ms" >"$run/result"
 		return 0
