@@ -73,7 +73,7 @@ help:
 	@echo "  make kernel             build that kernel (VARIANT=$(VARIANT))"
 	@echo "  make programs           build the C programs into build/bin/"
 	@echo "  make bench-boot         boot-time benchmark (bench/boot)"
-	@echo "  make install            install vboot, netbootd, kcmerge, mkroot under PREFIX=$(PREFIX)"
+	@echo "  make install            install vboot, netbootd, kcmerge, mkroot, nodepower under PREFIX=$(PREFIX)"
 	@echo "  make variants           list kernel variants"
 	@echo
 	@echo "  KSRC=$(KSRC)"
@@ -200,24 +200,26 @@ check: deps kernel-src $(PROGRAMS) $(UNIT_BINARIES) all-kernels
 # ------------------------------------------------------------------ install
 # kcmerge reads the kernel tree's Kconfig files at run time: by default the
 # tree it was built from (KSRC), else --ksrc DIR or $KSRC (kcmerge.1, FILES).
-install: $(BIN)/vboot-console $(BIN)/mkroot $(BIN)/netbootd $(BIN)/kcmerge
+install: $(BIN)/vboot-console $(BIN)/mkroot $(BIN)/netbootd $(BIN)/kcmerge $(BIN)/nodepower
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 		$(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/roots \
 		$(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 tests/virtme/vboot $(BIN)/vboot-console $(BIN)/mkroot $(BIN)/kcmerge \
 		$(DESTDIR)$(PREFIX)/bin/
-	install -m 755 $(BIN)/netbootd $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 $(BIN)/netbootd $(BIN)/nodepower $(DESTDIR)$(PREFIX)/sbin/
 	install -m 644 tests/virtme/lib/*.sh $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/
+	install -m 755 tests/virtme/lib/bmc-hook $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/
 	install -m 644 userspace/mkroot/roots/* $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot/roots/
 	install -m 644 tests/virtme/vboot.1 userspace/mkroot/mkroot.1 userspace/kcmerge/kcmerge.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 userspace/netbootd/netbootd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 userspace/netbootd/netbootd.8 userspace/nodepower/nodepower.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/vboot $(DESTDIR)$(PREFIX)/bin/vboot-console $(DESTDIR)$(PREFIX)/bin/mkroot \
 		$(DESTDIR)$(PREFIX)/bin/kcmerge $(DESTDIR)$(PREFIX)/sbin/netbootd \
 		$(DESTDIR)$(PREFIX)/share/man/man1/vboot.1 $(DESTDIR)$(PREFIX)/share/man/man1/mkroot.1 \
-		$(DESTDIR)$(PREFIX)/share/man/man1/kcmerge.1 $(DESTDIR)$(PREFIX)/share/man/man8/netbootd.8
+		$(DESTDIR)$(PREFIX)/share/man/man1/kcmerge.1 $(DESTDIR)$(PREFIX)/share/man/man8/netbootd.8 \
+		$(DESTDIR)$(PREFIX)/sbin/nodepower $(DESTDIR)$(PREFIX)/share/man/man8/nodepower.8
 	rm -rf $(DESTDIR)$(PREFIX)/lib/netboot-toolkit/vboot
 
 clean:

@@ -32,6 +32,10 @@ PKGS=(
 	# LAVA's own job schema (lava_common) for the exported job definitions;
 	# jinja2 renders the device dictionary (tests/virtme/lava)
 	lava-dispatcher lava-common python3-jinja2 python3-yaml
+	# remote power control (nodepower): FreeIPMI's library for the ipmi
+	# backend, OpenIPMI's ipmi_sim as the simulated BMC, ipmitool as the
+	# reference client in the tests, mtools for the nodes' local disks
+	libfreeipmi-dev openipmi ipmitool mtools syslinux
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")
