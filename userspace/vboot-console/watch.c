@@ -24,6 +24,9 @@ static const struct event_pattern event_patterns[] = {
 	/* OVMF prints no banner on the serial console; its network boot's
 	 * first line is edk2 PXE starting. */
 	{ EV_FIRMWARE, ">>Start PXE over IPv4" },
+	/* Printed once edk2 chose an offer (after collecting offers for 4 s)
+	 * and got its ACK. */
+	{ EV_FIRMWARE_DHCP, "Station IP address is" },
 	/* The line completes only when iPXE has its address. */
 	{ EV_IPXE_CONFIGURED, "Configuring (net" },
 	{ EV_PXELINUX, "PXELINUX " },
@@ -57,6 +60,7 @@ static const char *const fatal_needles[] = {
 
 static const char *const event_names[EV_COUNT] = {
 	[EV_FIRMWARE] = "firmware",
+	[EV_FIRMWARE_DHCP] = "firmware-dhcp",
 	[EV_IPXE] = "ipxe",
 	[EV_IPXE_CONFIGURED] = "ipxe-configured",
 	[EV_PXELINUX] = "pxelinux",
