@@ -28,6 +28,8 @@ vb_dnsmasq_start() {
 	elif [ -n "$tftp" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
 	fi
+	# Firmware rules (firmware.sh: UEFI boot files by option 93).
+	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||
@@ -89,6 +91,7 @@ vb_netbootd_start() {
 		[ -z "$rootpath" ] || echo "  root-path $rootpath"
 		[ -z "$bootfile" ] || echo "  boot-file $bootfile"
 		[ -z "$ipxefile" ] || echo "  ipxe-boot-file $ipxefile"
+		[ -z "${VB_FW_NETBOOTD_LINES:-}" ] || printf '%s\n' "$VB_FW_NETBOOTD_LINES" | sed 's/^/  /'
 		[ -z "${VB_SERVER_OPTS:-}" ] || printf '%s' "$VB_SERVER_OPTS" | sed 's/^/  /'
 		echo "end"
 	} >"$conf"
