@@ -3,8 +3,8 @@
 # (--boot floppy/stub, --firmware uefi), the boot server rules they add, and
 # the no-option-ROM proof of --boot floppy, on canned monitor output and on
 # a real QEMU that is started paused (-S) and never runs a guest.
-set -u
 # shellcheck disable=SC2034 # VB_* are read by the firmware.sh functions
+set -u
 . "$(dirname "$0")/../lib/tap.sh"
 VB=$TAP_TOP/tests/virtme/vboot
 LIB=$TAP_TOP/tests/virtme/lib
