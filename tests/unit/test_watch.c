@@ -180,7 +180,6 @@ static void test_other_firmware(void)
 	watch_init(&w, "x");
 	TAP_OK(feed_all(&w, ovmf) == WATCH_RUNNING, "OVMF: no verdict from firmware lines");
 	TAP_OK(w.events[EV_FIRMWARE].host_ms == 100, "OVMF: edk2's PXE start is the firmware milestone");
-	TAP_OK(w.events[EV_FIRMWARE_DHCP].host_ms == 200, "OVMF: edk2's lease is the firmware-dhcp milestone");
 	TAP_OK(w.events[EV_IPXE].host_ms == 300, "OVMF: snponly.efi's banner is the iPXE milestone");
 	watch_init(&w, "x");
 	TAP_OK(feed_all(&w, shell) == WATCH_FAIL, "OVMF fell back to the EFI shell: the boot failed");

@@ -22,11 +22,10 @@ static const struct event_pattern event_patterns[] = {
 	 * diskette, snponly.efi from UEFI PXE), not as a NIC's ROM. */
 	{ EV_IPXE, "Open Source Network Boot Firmware" },
 	/* OVMF prints no banner on the serial console; its network boot's
-	 * first line is edk2 PXE starting. */
+	 * first line is edk2's PXE starting, a line that ends only with the
+	 * next one, which edk2 prints once it has its lease: so this stamps
+	 * the end of edk2's DHCP (its 4 s of collecting offers included). */
 	{ EV_FIRMWARE, ">>Start PXE over IPv4" },
-	/* Printed once edk2 chose an offer (after collecting offers for 4 s)
-	 * and got its ACK. */
-	{ EV_FIRMWARE_DHCP, "Station IP address is" },
 	/* The line completes only when iPXE has its address. */
 	{ EV_IPXE_CONFIGURED, "Configuring (net" },
 	{ EV_PXELINUX, "PXELINUX " },
@@ -60,7 +59,6 @@ static const char *const fatal_needles[] = {
 
 static const char *const event_names[EV_COUNT] = {
 	[EV_FIRMWARE] = "firmware",
-	[EV_FIRMWARE_DHCP] = "firmware-dhcp",
 	[EV_IPXE] = "ipxe",
 	[EV_IPXE_CONFIGURED] = "ipxe-configured",
 	[EV_PXELINUX] = "pxelinux",

@@ -20,7 +20,6 @@ enum watch_verdict {
 /* Boot milestones, in the order a network boot normally reaches them. */
 enum watch_event {
 	EV_FIRMWARE,		/* SeaBIOS banner, OVMF's PXE start */
-	EV_FIRMWARE_DHCP,	/* edk2's PXE has its lease ("Station IP address is") */
 	EV_IPXE,		/* iPXE banner (ROM or program) */
 	EV_IPXE_CONFIGURED,	/* iPXE finished "Configuring (net0 ...)" */
 	EV_PXELINUX,		/* PXELINUX banner */

@@ -22,6 +22,11 @@ vb_dnsmasq_start() {
 		--dhcp-option=option:router,"$VB_SERVER_IP"
 	)
 	[ -n "$rootpath" ] && args+=(--dhcp-option=option:root-path,"$rootpath")
+	# iPXE waits 2 s after an offer for a ProxyDHCP offer unless the offer
+	# echoes 60 PXEClient (netbootd does) or sets 175.176, no-pxedhcp
+	# (iPXE's own advice for a DHCP server that names the boot file):
+	# dnsmasq sends 175 options only to clients that sent 175, i.e. iPXE.
+	[ -z "$tftp" ] || args+=(--dhcp-option=encap:175,176,1)
 	if [ -n "$tftp" ] && [ -n "$ipxefile" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
 			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
