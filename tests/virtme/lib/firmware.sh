@@ -64,21 +64,24 @@ vb_fw_missing() {
 	fi
 }
 
-# vb_fw_floppy STATEDIR MKROOT SPECDIR: the boot diskette, built once with
-# mkroot --floppy (rebuilt when mkroot, the spec or ipxe.lkrn change).
-# Prints its path.
+# vb_fw_floppy STATEDIR MKROOT: the boot diskette into VB_BOOT_FLOPPY,
+# built once with mkroot --floppy from roots/ipxe-floppy.spec (rebuilt
+# when mkroot, the spec or ipxe.lkrn change).
 vb_fw_floppy() {
-	local roots=$1/roots mkroot=$2 specs=$3 img
+	local roots=$1/roots mkroot=$2 specs=$VB_LIB/roots img lock
+	[ -z "$VB_REPO" ] || specs=$VB_REPO/userspace/mkroot/roots
 	img=$roots/ipxe-floppy.img
 	mkdir -p "$roots"
-	(
-		flock 9
-		if stale "$img.stamp" "$mkroot" "$specs/ipxe-floppy.spec" "$VB_IPXE_DIR/ipxe.lkrn"; then
-			"$mkroot" --floppy "$img" --label IPXE -D IPXE="$VB_IPXE_DIR" "$specs/ipxe-floppy.spec" &&
-				touch "$img.stamp"
-		fi
-	) 9>"$roots/.floppy.lock" || vb_setup_error "building the boot diskette failed"
-	echo "$img"
+	exec {lock}>"$roots/.floppy.lock"
+	flock "$lock"
+	if stale "$img.stamp" "$mkroot" "$specs/ipxe-floppy.spec" "$VB_IPXE_DIR/ipxe.lkrn"; then
+		"$mkroot" --floppy "$img" --label IPXE -D IPXE="$VB_IPXE_DIR" "$specs/ipxe-floppy.spec" ||
+			vb_setup_error "mkroot could not build the boot diskette $img (see above)"
+		touch "$img.stamp"
+	fi
+	exec {lock}>&-
+	[ -s "$img" ] || vb_setup_error "the boot diskette $img is missing after mkroot"
+	VB_BOOT_FLOPPY=$img
 }
 
 # vb_fw_tftp TFTPDIR: the firmware's boot files next to the kernel.
