@@ -97,4 +97,16 @@ else
 	skip "QEMU no-ROM probes" "qemu-system-x86 or ipxe-qemu missing"
 fi
 
+# ---- the README's mixed BIOS/UEFI/no-ROM rack is a configuration netbootd takes
+NBD=$TAP_TOP/build/bin/netbootd
+if [ -x "$NBD" ]; then
+	awk '/^### A mixed rack from one netbootd.conf/ { f = 1 }
+	     f && /^```$/ { if (in_b) exit; in_b = 1; next } in_b { print }' "$TAP_TOP/README.md" >"$T/rack.conf"
+	check "README's mixed rack has arch-boot-file 7 and ipxe-boot-file" \
+		grep -q '^  arch-boot-file 7 snponly.efi' "$T/rack.conf"
+	expect_status 0 "README's mixed rack: netbootd --check-config accepts it" "$NBD" -c "$T/rack.conf" --check-config
+else
+	skip "README's mixed rack configuration" "build/bin/netbootd not built"
+fi
+
 tap_done
