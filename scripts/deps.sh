@@ -24,12 +24,12 @@ PKGS=(
 	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client
 	# the TFTP benchmark's peer, PXE router advertisements, loss tests
 	tftpd-hpa radvd nftables
-	# analysis
-	clang libclang-rt-14-dev cppcheck shellcheck
 	# other firmware: UEFI (OVMF), iPXE's own binaries (ipxe.lkrn for the
 	# boot diskette, undionly.kpxe, snponly.efi), the diskette's FAT12 and
 	# SYSLINUX (mtools lets syslinux install into an image file, no root)
 	ovmf ipxe mtools syslinux
+	# analysis
+	clang libclang-rt-14-dev cppcheck shellcheck
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")

@@ -27,14 +27,14 @@ vb_dnsmasq_start() {
 	# (iPXE's own advice for a DHCP server that names the boot file):
 	# dnsmasq sends 175 options only to clients that sent 175, i.e. iPXE.
 	[ -z "$tftp" ] || args+=(--dhcp-option=encap:175,176,1)
+	# Firmware rules (firmware.sh: UEFI boot files by option 93).
+	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
 	if [ -n "$tftp" ] && [ -n "$ipxefile" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
 			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
 	elif [ -n "$tftp" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
 	fi
-	# Firmware rules (firmware.sh: UEFI boot files by option 93).
-	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||
