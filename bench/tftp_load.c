@@ -275,7 +275,7 @@ static void show(const uint8_t *p, size_t n)
 		putchar(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.');
 }
 
-static int raw_request(const struct sockaddr_in *srv, const char *reqfile)
+static int raw_request(const struct sockaddr_in *srv, const char *reqfile, unsigned close_code)
 {
 	uint8_t req[2048], b[TFTP_HDR + TFTP_BLKSIZE_MAX];
 	struct sockaddr_in from;
@@ -324,8 +324,9 @@ static int raw_request(const struct sockaddr_in *srv, const char *reqfile)
 		printf("OP %u", b[1]);
 	}
 	printf("\n");
-	/* Let the server free the transfer at once. */
-	n = (ssize_t)tftp_encode_error(b, sizeof(b), 0, "done");
+	/* Let the server free the transfer at once (-E: with which error
+	 * code; edk2 closes its tsize probe with 8, option negotiation). */
+	n = (ssize_t)tftp_encode_error(b, sizeof(b), (uint16_t)close_code, "done");
 	sendto(s, b, (size_t)n, 0, (struct sockaddr *)&from, fl);
 	close(s);
 	return 0;
@@ -334,6 +335,7 @@ static int raw_request(const struct sockaddr_in *srv, const char *reqfile)
 int main(int argc, char **argv)
 {
 	const char *rawreq = NULL;
+	unsigned close_code = 0;
 	const char *host = "127.0.0.1", *verify = NULL, *outpath = NULL;
 	unsigned port = 69, nclients = 1, i, ok = 0, fail = 0, active;
 	uint64_t want_hash, want_bytes = 0, total = 0, t0, t1;
@@ -344,7 +346,7 @@ int main(int argc, char **argv)
 	int ep;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:X:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:X:E:")) != -1) {
 		switch (opt) {
 		case 's': host = optarg; break;
 		case 'p': port = (unsigned)atoi(optarg); break;
@@ -359,6 +361,7 @@ int main(int argc, char **argv)
 		case 'T': opt_timeout = (unsigned)atoi(optarg); break;
 		case 'm': opt_retries = (unsigned)atoi(optarg); break;
 		case 'X': rawreq = optarg; break;
+		case 'E': close_code = (unsigned)atoi(optarg); break;
 		default:
 			fprintf(stderr, "usage: tftp_load -s HOST -f NAME -v LOCAL [-p -b -w -n -o -L -R -T -m]\n");
 			return 2;
@@ -370,7 +373,7 @@ int main(int argc, char **argv)
 		srv.sin_port = htons((uint16_t)port);
 		if (inet_pton(AF_INET, host, &srv.sin_addr) != 1)
 			return 2;
-		return raw_request(&srv, rawreq);
+		return raw_request(&srv, rawreq, close_code);
 	}
 	if (!opt_file || !verify || nclients == 0 || nclients > 10000 || opt_blksize < 8 ||
 	    opt_blksize > TFTP_BLKSIZE_MAX || opt_window == 0) {

@@ -24,6 +24,10 @@ PKGS=(
 	dnsmasq-base rarpd tftp-hpa atftp curl isc-dhcp-client
 	# the TFTP benchmark's peer, PXE router advertisements, loss tests
 	tftpd-hpa radvd nftables
+	# other firmware: UEFI (OVMF), iPXE's own binaries (ipxe.lkrn for the
+	# boot diskette, undionly.kpxe, snponly.efi), the diskette's FAT12 and
+	# SYSLINUX (mtools lets syslinux install into an image file, no root)
+	ovmf ipxe mtools syslinux
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
 	# vboot --router: the router namespace's DHCP relay (dhcrelay)

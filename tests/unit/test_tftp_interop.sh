@@ -86,14 +86,31 @@ out=$(tftp 127.0.0.1 -m binary -c put "$work/other.bin" ../escape.bin 2>&1)
 contains "$out" "Error code 2" "upload name with ..: error 2"
 check "no file outside the upload dir" test ! -e "$work/escape.bin"
 
+# edk2's (UEFI PXE) size probe: tsize, blksize and windowsize 4, the OACK
+# read, then ERROR 8; a normal probe, not a failed transfer.  A client that
+# asked no tsize and closes after the OACK refused the options: logged.
+printf '\0\1%s\0octet\0tsize\0%s\0blksize\0%s\0windowsize\0%s\0' vmlinuz 0 1468 4 >"$work/probe.req"
+out=$("$load" -X "$work/probe.req" -E 8)
+contains "$out" "tsize.3000000" "edk2-style probe: the OACK gives tsize 3000000"
+printf '\0\1%s\0octet\0blksize\0%s\0' vmlinuz 1468 >"$work/refuse.req"
+out=$("$load" -X "$work/refuse.req" -E 8)
+contains "$out" "OACK" "a blksize-only request gets an OACK"
+sleep 0.3
+check "the probe is logged as a size probe, with its tsize and error code" \
+	grep -q 'size probe of vmlinuz (tsize 3000000), closed by the client (error 8)' "$work/serve.log"
+check "the refused OACK is logged as such" \
+	grep -q 'client refused the options for vmlinuz (error 8)' "$work/serve.log"
+
 kill -USR1 "$srv"
 sleep 0.3
 counters=$(grep 'tftp counters' "$work/serve.log" | tail -n 1)
 contains "$counters" "failed 1 " "SIGUSR1 counters: one failure, the oversized upload"
+contains "$counters" "probes 1 " "SIGUSR1 counters: one size probe (not a failure)"
+contains "$counters" "aborted 1 " "SIGUSR1 counters: one refused OACK"
 started=$(sed -n 's/.*started \([0-9]*\) .*/\1/p' <<<"$counters")
 completed=$(sed -n 's/.*completed \([0-9]*\) .*/\1/p' <<<"$counters")
-check "counters: started ($started) = completed ($completed) + 1 failed" \
-	test "${started:-0}" -gt 30 -a "${completed:-0}" -eq $((${started:-0} - 1))
+check "counters: started ($started) = completed ($completed) + 1 failed + 1 probe + 1 refused" \
+	test "${started:-0}" -gt 30 -a "${completed:-0}" -eq $((${started:-0} - 3))
 kill "$srv"
 wait "$srv"
 ok $? "server exits cleanly under ASan/UBSan"

@@ -145,6 +145,47 @@ static void test_pxe_chain_events(void)
 	       "bracketed text that is no timestamp is ignored");
 }
 
+/* Console lines as the boot diskette and OVMF print them. */
+static void test_other_firmware(void)
+{
+	static const char *const floppy[] = {
+		"\x1b[2J\x1b[0mSeaBIOS (version 1.16.2-debian-1.16.2-1)",
+		"SYSLINUX 6.04 CHS 20210613 Copyright (C) 1994-2015 H. Peter Anvin et al",
+		"\x1b[0;1miPXE 1.0.0+git-20190125.36a4c85-5.1\x1b[0m -- Open Source Network Boot Firmware -- "
+		"\x1b[0;36mhttp",
+		"Configuring (net0 52:54:00:12:34:56).... ok",
+		NULL,
+	};
+	static const char *const ovmf[] = {
+		"\x1b[=3h\x1b[=3h",
+		">>Start PXE over IPv4.",
+		"  Station IP address is 192.0.2.10",
+		"iPXE 1.0.0+git-20190125.36a4c85-5.1 -- Open Source Network Boot Firmware -- http://ipxe.org",
+		NULL,
+	};
+	static const char *const shell[] = {
+		">>Start PXE over IPv4.",
+		"BdsDxe: starting Boot0001 \"EFI Internal Shell\" from Fv(7CB8BDC9-F8EB-4F34-AAEA-3EE4AF6516A1)",
+		"UEFI Interactive Shell v2.2",
+		"Shell> ",
+		NULL,
+	};
+	struct watch w;
+
+	watch_init(&w, "x");
+	TAP_OK(feed_all(&w, floppy) == WATCH_RUNNING, "boot diskette: no verdict from firmware lines");
+	TAP_OK(w.events[EV_FIRMWARE].host_ms == 0 && w.events[EV_IPXE].host_ms == 200,
+	       "boot diskette: SeaBIOS, then ipxe.lkrn's banner is the iPXE milestone");
+	TAP_OK(w.events[EV_IPXE_CONFIGURED].host_ms == 300, "boot diskette: iPXE configured");
+	watch_init(&w, "x");
+	TAP_OK(feed_all(&w, ovmf) == WATCH_RUNNING, "OVMF: no verdict from firmware lines");
+	TAP_OK(w.events[EV_FIRMWARE].host_ms == 100, "OVMF: edk2's PXE start is the firmware milestone");
+	TAP_OK(w.events[EV_IPXE].host_ms == 300, "OVMF: snponly.efi's banner is the iPXE milestone");
+	watch_init(&w, "x");
+	TAP_OK(feed_all(&w, shell) == WATCH_FAIL, "OVMF fell back to the EFI shell: the boot failed");
+	TAP_STREQ(w.reason, "UEFI Interactive Shell v2.2", "  ... and the reason names the shell");
+}
+
 static void test_marker_validation(void)
 {
 	struct watch w;
@@ -177,6 +218,7 @@ int main(void)
 	test_fatal_patterns();
 	test_harmless_lines();
 	test_pxe_chain_events();
+	test_other_firmware();
 	test_marker_validation();
 	test_clean_line();
 	return tap_done();

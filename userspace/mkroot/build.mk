@@ -1,6 +1,6 @@
 # mkroot: root filesystems and images from a spec (included by the top Makefile).
 
-MKROOT_SRC := $(addprefix userspace/mkroot/,main.c spec.c tree.c elf.c cpio.c gzip.c minix.c output.c util.c)
+MKROOT_SRC := $(addprefix userspace/mkroot/,main.c spec.c tree.c elf.c cpio.c gzip.c minix.c output.c floppy.c util.c)
 MKROOT_HDR := $(addprefix userspace/mkroot/,mkroot.h elf.h spec.h output.h)
 MKROOT_LIBS := -lz
 

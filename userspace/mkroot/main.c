@@ -36,6 +36,8 @@ static void usage(FILE *f)
 	      "  -i, --initramfs FILE     a gzipped newc cpio archive\n"
 	      "  -r, --initrd FILE        a gzipped ext2 image (mke2fs -d, no mounting)\n"
 	      "  -m, --minix FILE         a MINIX filesystem image\n"
+	      "  -f, --floppy FILE        a bootable 1.44 MB FAT12 diskette with SYSLINUX\n"
+	      "                           (the spec must give /syslinux.cfg; mtools)\n"
 	      "\n"
 	      "Options:\n"
 	      "  -a, --add PROGRAM        add a program with its ELF interpreter and\n"
@@ -43,7 +45,7 @@ static void usage(FILE *f)
 	      "  -D, --define NAME=VALUE  a value for ${NAME} in the specs\n"
 	      "  -L, --lib-path DIR       search DIR for libraries before the system\n"
 	      "      --initrd-size KIB    ext2 image size (default 8192)\n"
-	      "      --label LABEL        ext2 volume label (default mkroot)\n"
+	      "      --label LABEL        ext2 or diskette volume label (default mkroot)\n"
 	      "      --minix-size KIB     MINIX image size (default 2880, a 2.88 MB floppy)\n"
 	      "      --minix-version N    MINIX filesystem version 1 (default) or 2\n"
 	      "  -l, --list               print the entries (type mode uid:gid path)\n"
@@ -96,6 +98,7 @@ int main(int argc, char **argv)
 		{ "initramfs", required_argument, NULL, 'i' },
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "minix", required_argument, NULL, 'm' },
+		{ "floppy", required_argument, NULL, 'f' },
 		{ "add", required_argument, NULL, 'a' },
 		{ "define", required_argument, NULL, 'D' },
 		{ "lib-path", required_argument, NULL, 'L' },
@@ -107,7 +110,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *initramfs = NULL, *initrd = NULL, *minix = NULL;
+	const char *dir = NULL, *initramfs = NULL, *initrd = NULL, *minix = NULL, *floppy = NULL;
 	const char *label = "mkroot", *epoch_env;
 	size_t initrd_kib = 8192, minix_kib = 2880, i;
 	int minix_version = 1, list = 0, c, rc = 1;
@@ -117,12 +120,13 @@ int main(int argc, char **argv)
 	struct strlist adds = { 0 };
 	struct outputs out = { 0 };
 
-	while ((c = getopt_long(argc, argv, "d:i:r:m:a:D:L:lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:i:r:m:f:a:D:L:lh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'i': initramfs = optarg; break;
 		case 'r': initrd = optarg; break;
 		case 'm': minix = optarg; break;
+		case 'f': floppy = optarg; break;
 		case 'a': strlist_add(&adds, optarg); break;
 		case 'D':
 			if (!strchr(optarg, '=') || optarg[0] == '=') {
@@ -151,8 +155,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkroot: no spec file (mkroot --help)\n");
 		return 2;
 	}
-	if (!dir && !initramfs && !initrd && !minix && !list) {
-		fprintf(stderr, "mkroot: no output: give --dir, --initramfs, --initrd, --minix or --list\n");
+	if (!dir && !initramfs && !initrd && !minix && !floppy && !list) {
+		fprintf(stderr, "mkroot: no output: give --dir, --initramfs, --initrd, --minix, "
+			"--floppy or --list\n");
 		return 2;
 	}
 	epoch_env = getenv("SOURCE_DATE_EPOCH");
@@ -212,6 +217,8 @@ int main(int argc, char **argv)
 		if (r < 0)
 			goto out;
 	}
+	if (floppy && output_floppy(&out, floppy, &tree, mtime, label) < 0)
+		goto out;
 	if (initrd && output_ext2(&out, initrd, &tree, mtime, initrd_kib, label) < 0)
 		goto out;
 	if (dir && output_dir(&out, dir, &tree, mtime) < 0)

@@ -15,7 +15,7 @@
 
 #include "output.h"
 
-static char *sibling(const char *final, const char *suffix)
+char *output_sibling(const char *final, const char *suffix)
 {
 	const char *slash = strrchr(final, '/');
 
@@ -55,7 +55,7 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 
 int output_file(struct outputs *o, const char *final, const struct buf *data)
 {
-	char *tmp = sibling(final, "mkroot-XXXXXX");
+	char *tmp = output_sibling(final, "mkroot-XXXXXX");
 	int fd = mkstemp(tmp);
 
 	if (fd < 0) {
@@ -84,7 +84,7 @@ int output_file(struct outputs *o, const char *final, const struct buf *data)
  * owners and create device nodes (needs root; otherwise they are skipped
  * and counted in *skipped).
  */
-static int populate(const char *dir, const struct tree *t, uint32_t mtime, int as_owner,
+int output_populate(const char *dir, const struct tree *t, uint32_t mtime, int as_owner,
 		    size_t *skipped)
 {
 	struct timespec ts[2] = { { (time_t)mtime, 0 }, { (time_t)mtime, 0 } };
@@ -163,7 +163,7 @@ static int populate(const char *dir, const struct tree *t, uint32_t mtime, int a
 
 int output_dir(struct outputs *o, const char *final, const struct tree *t, uint32_t mtime)
 {
-	char *tmp = sibling(final, "mkroot-XXXXXX");
+	char *tmp = output_sibling(final, "mkroot-XXXXXX");
 	size_t skipped = 0;
 	int as_owner = geteuid() == 0;
 
@@ -174,7 +174,7 @@ int output_dir(struct outputs *o, const char *final, const struct tree *t, uint3
 	}
 	if (register_pending(o, tmp, final, 1) < 0)
 		return -1;
-	if (populate(tmp, t, mtime, as_owner, &skipped) < 0)
+	if (output_populate(tmp, t, mtime, as_owner, &skipped) < 0)
 		return -1;
 	if (skipped)
 		fprintf(stderr, "mkroot: %s: not root, so %zu device node(s) and all owners "
@@ -182,11 +182,12 @@ int output_dir(struct outputs *o, const char *final, const struct tree *t, uint3
 	return 0;
 }
 
-/* mke2fs or debugfs while one runs: a signal must stop it before cleanup,
- * or it could recreate the image file after it was removed. */
+/* The tool (mke2fs, debugfs, mtools, syslinux) while one runs: a signal
+ * must stop it before cleanup, or it could recreate the image file after
+ * it was removed. */
 static pid_t running_child;
 
-static int run(char *const argv[], const char *log, const char *fake_time)
+int output_run(char *const argv[], const char *log, char *const env[])
 {
 	pid_t pid = fork();
 	int status;
@@ -200,7 +201,8 @@ static int run(char *const argv[], const char *log, const char *fake_time)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
-		setenv("E2FSPROGS_FAKE_TIME", fake_time, 1);
+		for (size_t i = 0; env && env[i]; i++)
+			putenv(env[i]);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
@@ -213,7 +215,7 @@ static int run(char *const argv[], const char *log, const char *fake_time)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-static void show_log(const char *log)
+void output_show_log(const char *log)
 {
 	unsigned char *d;
 	size_t n;
@@ -233,7 +235,7 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 	return unlink(p);
 }
 
-static void rm_tree(const char *dir)
+void output_rm_tree(const char *dir)
 {
 	/* Make every directory writable first (a root dir may be 0555). */
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
@@ -244,9 +246,10 @@ static const char *const ext2_uuid = "6d6b726f-6f74-4d6b-8072-6f6f74000001";
 int output_ext2(struct outputs *o, const char *final, const struct tree *t, uint32_t mtime,
 		size_t kib, const char *label)
 {
-	char *stage = sibling(final, "mkroot-stage-XXXXXX");
+	char *stage = output_sibling(final, "mkroot-stage-XXXXXX");
 	char *img = NULL, *log = NULL, *cmds = NULL, *size = NULL, *inodes = NULL, *fake = NULL;
 	char *hash = xasprintf("root_owner=0:0,hash_seed=%s", ext2_uuid);
+	char *env[2] = { NULL, NULL };
 	struct buf raw = { 0 }, gz = { 0 };
 	size_t skipped = 0, i;
 	FILE *f;
@@ -265,15 +268,16 @@ int output_ext2(struct outputs *o, const char *final, const struct tree *t, uint
 	size = xasprintf("%zuk", kib);
 	inodes = xasprintf("%zu", t->n + 64);
 	/* e2fsprogs reads a fake time of 0 as unset: superblock times get 1. */
-	fake = xasprintf("%u", mtime ? (unsigned int)mtime : 1u);
-	if (populate(stage, t, mtime, 0, &skipped) < 0)
+	fake = xasprintf("E2FSPROGS_FAKE_TIME=%u", mtime ? (unsigned int)mtime : 1u);
+	env[0] = fake;
+	if (output_populate(stage, t, mtime, 0, &skipped) < 0)
 		goto out;
 	{
 		char *argv[] = { "mke2fs", "-q", "-F", "-t", "ext2", "-L", (char *)label, "-N", inodes,
 				 "-U", (char *)ext2_uuid, "-E", hash, "-d", stage, img, size, NULL };
 
-		if (run(argv, log, fake) < 0) {
-			show_log(log);
+		if (output_run(argv, log, env) < 0) {
+			output_show_log(log);
 			fprintf(stderr, "mkroot: %s: mke2fs failed\n", final);
 			goto out;
 		}
@@ -313,8 +317,8 @@ int output_ext2(struct outputs *o, const char *final, const struct tree *t, uint
 	{
 		char *argv[] = { "debugfs", "-w", "-f", cmds, img, NULL };
 
-		if (run(argv, log, fake) < 0) {
-			show_log(log);
+		if (output_run(argv, log, env) < 0) {
+			output_show_log(log);
 			fprintf(stderr, "mkroot: %s: debugfs failed\n", final);
 			goto out;
 		}
@@ -326,7 +330,7 @@ int output_ext2(struct outputs *o, const char *final, const struct tree *t, uint
 	rc = output_file(o, final, &gz);
 out:
 	o->scratch_dir = NULL;
-	rm_tree(stage);
+	output_rm_tree(stage);
 	unlink(img);
 	unlink(log);
 	unlink(cmds);
@@ -357,7 +361,7 @@ int outputs_commit(struct outputs *o)
 				fprintf(stderr, "mkroot: %s: %s\n", p->final, strerror(errno));
 				return -1;
 			}
-			rm_tree(p->tmp);
+			output_rm_tree(p->tmp);
 		} else if (rename(p->tmp, p->final) < 0) {
 			fprintf(stderr, "mkroot: %s: %s\n", p->final, strerror(errno));
 			return -1;
@@ -387,14 +391,14 @@ void outputs_abort(struct outputs *o)
 			unlink(p);
 			free(p);
 		}
-		rm_tree(o->scratch_dir);
+		output_rm_tree(o->scratch_dir);
 		o->scratch_dir = NULL;
 	}
 	for (i = 0; i < o->n; i++) {
 		if (!o->v[i].tmp)
 			continue;
 		if (o->v[i].is_dir)
-			rm_tree(o->v[i].tmp);
+			output_rm_tree(o->v[i].tmp);
 		else
 			unlink(o->v[i].tmp);
 		free(o->v[i].tmp);

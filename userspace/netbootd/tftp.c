@@ -721,10 +721,21 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				return;
 			}
 			if (p.op == TFTP_ERROR) {
-				/* PXE ROMs ask for tsize, read the OACK and abort with an
-				 * ERROR on purpose; that is no failure of ours. */
-				if (c->x.state == XFER_OACK) {
+				/* PXE ROMs and edk2 ask for tsize, read the OACK and
+				 * close with an ERROR (edk2: 8) on purpose, then ask
+				 * again: a size probe, no failure of ours.  A client
+				 * that asked no tsize and refuses the OACK did not get
+				 * its file: say so. */
+				if (c->x.state == XFER_OACK && c->g.acked.tsize >= 0) {
+					s->cnt.probes++;
+					log_msg(LOG_INFO, "tftp: %s: size probe of %s (tsize %" PRId64
+						"), closed by the client (error %u)", c->peer_str, c->name,
+						c->g.acked.tsize, p.error);
+					conn_free(c);
+				} else if (c->x.state == XFER_OACK) {
 					s->cnt.aborted++;
+					log_msg(LOG_INFO, "tftp: %s: client refused the options for %s (error %u)",
+						c->peer_str, c->name, p.error);
 					conn_free(c);
 				} else if (c->x.state == XFER_DALLY) {
 					conn_free(c);
@@ -1159,7 +1170,8 @@ void tftp_server_log_counters(const struct tftp_server *s)
 {
 	log_msg(LOG_INFO,
 		"tftp counters: started %" PRIu64 " completed %" PRIu64 " failed %" PRIu64
-		" aborted %" PRIu64 " refused %" PRIu64 " active %" PRIu64 " bytes %" PRIu64,
-		s->cnt.started, s->cnt.completed, s->cnt.failed, s->cnt.aborted, s->cnt.refused,
-		s->cnt.active, s->cnt.bytes);
+		" probes %" PRIu64 " aborted %" PRIu64 " refused %" PRIu64 " active %" PRIu64
+		" bytes %" PRIu64,
+		s->cnt.started, s->cnt.completed, s->cnt.failed, s->cnt.probes, s->cnt.aborted,
+		s->cnt.refused, s->cnt.active, s->cnt.bytes);
 }

@@ -37,8 +37,10 @@ int tftp_config_set(struct tftp_config *c, const char *key, const char *value,
 struct tftp_config *tftp_config_alloc(void);
 void tftp_config_release(struct tftp_config *c);
 
+/* probes: a tsize request the client closed after our OACK (a size
+ * probe, PXE ROMs and edk2 do it); aborted: an OACK refused otherwise. */
 struct tftp_counters {
-	uint64_t started, completed, failed, aborted, refused, bytes, active;
+	uint64_t started, completed, failed, probes, aborted, refused, bytes, active;
 };
 
 struct tftp_server;

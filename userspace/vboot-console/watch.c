@@ -18,6 +18,14 @@ static const struct event_pattern event_patterns[] = {
 	{ EV_FIRMWARE, "SeaBIOS (version" },
 	{ EV_IPXE, "iPXE (http" },
 	{ EV_IPXE, "iPXE (https" },
+	/* The banner of iPXE started as a program (ipxe.lkrn from the boot
+	 * diskette, snponly.efi from UEFI PXE), not as a NIC's ROM. */
+	{ EV_IPXE, "Open Source Network Boot Firmware" },
+	/* OVMF prints no banner on the serial console; its network boot's
+	 * first line is edk2's PXE starting, a line that ends only with the
+	 * next one, which edk2 prints once it has its lease: so this stamps
+	 * the end of edk2's DHCP (its 4 s of collecting offers included). */
+	{ EV_FIRMWARE, ">>Start PXE over IPv4" },
 	/* The line completes only when iPXE has its address. */
 	{ EV_IPXE_CONFIGURED, "Configuring (net" },
 	{ EV_PXELINUX, "PXELINUX " },
@@ -45,6 +53,8 @@ static const char *const fatal_needles[] = {
 	"kernel BUG at",
 	"general protection fault",
 	"Unable to handle kernel",
+	/* UEFI: every boot option failed and OVMF fell back to its shell. */
+	"UEFI Interactive Shell",
 };
 
 static const char *const event_names[EV_COUNT] = {

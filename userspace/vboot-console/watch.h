@@ -19,8 +19,8 @@ enum watch_verdict {
 
 /* Boot milestones, in the order a network boot normally reaches them. */
 enum watch_event {
-	EV_FIRMWARE,		/* SeaBIOS banner */
-	EV_IPXE,		/* iPXE banner */
+	EV_FIRMWARE,		/* SeaBIOS banner, OVMF's PXE start */
+	EV_IPXE,		/* iPXE banner (ROM or program) */
 	EV_IPXE_CONFIGURED,	/* iPXE finished "Configuring (net0 ...)" */
 	EV_PXELINUX,		/* PXELINUX banner */
 	EV_KERNEL,		/* "Linux version" */

@@ -24,6 +24,13 @@ vb_dnsmasq_start() {
 		--dhcp-option=option:router,"$VB_SERVER_IP"
 	)
 	[ -n "$rootpath" ] && args+=(--dhcp-option=option:root-path,"$rootpath")
+	# iPXE waits 2 s after an offer for a ProxyDHCP offer unless the offer
+	# echoes 60 PXEClient (netbootd does) or sets 175.176, no-pxedhcp
+	# (iPXE's own advice for a DHCP server that names the boot file):
+	# dnsmasq sends 175 options only to clients that sent 175, i.e. iPXE.
+	[ -z "$tftp" ] || args+=(--dhcp-option=encap:175,176,1)
+	# Firmware rules (firmware.sh: UEFI boot files by option 93).
+	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
 	if [ -n "$tftp" ] && [ -n "$ipxefile" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
 			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
@@ -96,6 +103,7 @@ vb_netbootd_start() {
 		[ -z "$rootpath" ] || echo "  root-path $rootpath"
 		[ -z "$bootfile" ] || echo "  boot-file $bootfile"
 		[ -z "$ipxefile" ] || echo "  ipxe-boot-file $ipxefile"
+		[ -z "${VB_FW_NETBOOTD_LINES:-}" ] || printf '%s\n' "$VB_FW_NETBOOTD_LINES" | sed 's/^/  /'
 		[ -z "${VB_SERVER_OPTS:-}" ] || printf '%s' "$VB_SERVER_OPTS" | sed 's/^/  /'
 		echo "end"
 		printf '%s' "${VB_NB_SUBNETS:-}"

@@ -377,6 +377,27 @@ static void test_dhcp(void)
 	       "PXE: 60 echoed, boot file by arch 7");
 	TAP_OK(strstr(r.log, " file ipxe.efi") && !strstr(r.log, "(iPXE)"),
 	       "log names the boot file, not iPXE (%s)", r.log);
+	/* edk2 (OVMF's UefiPxeBcDxe) takes an offer that echoes PXEClient
+	 * without discovery options in 43 for a BINL offer, and asks port
+	 * 4011 for the boot file, where no one answers.  Discovery control
+	 * (43.6) with bit 3 ("use the boot file name") makes it a PXE 1.0
+	 * offer: edk2 loads the file named here, in the offer and the ACK. */
+	for (int type = DHCPDISCOVER; type <= DHCPREQUEST; type += DHCPREQUEST - DHCPDISCOVER) {
+		const uint8_t *v43;
+		size_t l43;
+
+		start(&p, type, 1);
+		opt(&p, DHO_VENDOR_CLASS, "PXEClient:Arch:00007:UNDI:003000", 32);
+		opt(&p, DHO_CLIENT_ARCH, &arch, 2);
+		if (type == DHCPREQUEST)
+			opt_ip(&p, DHO_REQUESTED_IP, "192.0.2.10");
+		run(c, ls, &p);
+		v43 = dhcp_get(&rm, DHO_VENDOR, &l43);
+		TAP_OK(rstr(DHO_VENDOR_CLASS, "PXEClient") && v43 && l43 >= 3 && v43[0] == 6 &&
+		       v43[1] == 1 && (v43[2] & 8) && !strcmp(rm.h.file, "ipxe.efi"),
+		       "edk2 %s: PXEClient echoed with 43 discovery control 'use the boot file' (no BINL, no port 4011)",
+		       type == DHCPDISCOVER ? "offer" : "ACK");
+	}
 	start(&p, DHCPDISCOVER, 1);
 	opt(&p, DHO_USER_CLASS, "iPXE", 4);
 	run(c, ls, &p);
@@ -387,6 +408,15 @@ static void test_dhcp(void)
 	opt(&p, DHO_IPXE_ENCAP, "\x01\x01\x01", 3);
 	run(c, ls, &p);
 	TAP_OK(rstr(DHO_BOOTFILE, "http://192.0.2.1/boot.ipxe"), "iPXE (option 175) gets its script");
+	/* iPXE over a PXE stack (snponly.efi, undionly.kpxe) sends PXEClient
+	 * too; it needs no 43, and a 43 would only cost reply space. */
+	start(&p, DHCPDISCOVER, 1);
+	opt(&p, DHO_VENDOR_CLASS, "PXEClient:Arch:00007:UNDI:003010", 32);
+	opt(&p, DHO_CLIENT_ARCH, &arch, 2);
+	opt(&p, DHO_USER_CLASS, "iPXE", 4);
+	run(c, ls, &p);
+	TAP_OK(rstr(DHO_BOOTFILE, "http://192.0.2.1/boot.ipxe") && !dhcp_has(&rm, DHO_VENDOR),
+	       "iPXE under UEFI (PXEClient, arch 7, user class iPXE): its script, no 43");
 
 	/* Max message size: a long option that does not fit is left out. */
 	start(&p, DHCPDISCOVER, 1);
