@@ -26,6 +26,9 @@ PKGS=(
 	tftpd-hpa radvd nftables
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
+	# arm64 boards with U-Boot: emulator, cross compiler, Debian's U-Boot
+	# for QEMU virt, mkimage (boot.scr.uimg), dpkg-deb pulls busybox:arm64
+	qemu-system-arm gcc-aarch64-linux-gnu u-boot-qemu u-boot-tools
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")

@@ -26,7 +26,8 @@ vb_dnsmasq_start() {
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
 			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
 	elif [ -n "$tftp" ]; then
-		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
+		args+=(--enable-tftp --tftp-root="$tftp")
+		[ -z "$bootfile" ] || args+=(--dhcp-boot="$bootfile")
 	fi
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
