@@ -245,7 +245,7 @@ vb_uboot_check_flow() {
 		grep -q 'tftp: .*: read pxelinux\.cfg/01-' "$log" || { echo "pxelinux.cfg/01-<mac> was never read"; return 1; }
 		;;
 	uboot-efi)
-		grep -q 'DHCPACK .* file Image (U-Boot arm64 UEFI)' "$log" ||
+		grep -q 'DHCPACK .* file Image (arm64 UEFI)' "$log" ||
 			{ echo "no DHCPACK named Image for an arm64 UEFI client ($(basename "$log"))"; return 1; }
 		grep -q 'EFI stub: ' "$console" || { echo "the kernel did not start through its EFI stub"; return 1; }
 		;;
