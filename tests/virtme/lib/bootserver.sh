@@ -29,6 +29,9 @@ vb_dnsmasq_start() {
 		args+=(--enable-tftp --tftp-root="$tftp")
 		[ -z "$bootfile" ] || args+=(--dhcp-boot="$bootfile")
 	fi
+	# More arguments, one a line (vboot --arch arm64: boot files by arch).
+	local extra
+	while IFS= read -r extra; do [ -z "$extra" ] || args+=("$extra"); done <<<"${VB_DNSMASQ_ARGS:-}"
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||
