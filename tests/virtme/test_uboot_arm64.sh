@@ -99,7 +99,7 @@ done
 # blksize 1468 and no tsize, window 1 unless tftpwindowsize is set.
 d=$L/uboot-script-nfs3
 if [ -f "$d/result" ]; then
-	for ev in u-boot u-boot-dhcp u-boot-tftp u-boot-start-kernel kernel ipconfig-complete root-mounted marker; do
+	for ev in u-boot u-boot-dhcp u-boot-tftp u-boot-handoff kernel ipconfig-complete root-mounted marker; do
 		check "distro boot timeline has $ev" test -n "$(ms_of "$ev" "$d/result")"
 	done
 	dhcp=$(ms_of u-boot-dhcp "$d/result") tftp=$(ms_of u-boot-tftp "$d/result")

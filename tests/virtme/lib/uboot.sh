@@ -198,8 +198,9 @@ vb_uboot_prepare_tftp() {
 # environment keeps the distro boot commands exactly as this build has them.
 vb_uboot_builtin_var() {
 	local line
-	line=$(tr '\0' '\n' <"$VB_UBOOT_BIOS" | grep -m1 "^$1=") ||
-		vb_setup_error "$VB_UBOOT_BIOS has no built-in $1"
+	# awk reads it all: an early exit would SIGPIPE tr and fail the pipeline.
+	line=$(tr '\0' '\n' <"$VB_UBOOT_BIOS" | awk -v k="$1=" 'index($0, k) == 1 && !n++')
+	[ -n "$line" ] || vb_setup_error "$VB_UBOOT_BIOS has no built-in $1"
 	printf '%s' "$line"
 }
 
