@@ -24,4 +24,7 @@ expect_status 3 "U-Boot flows need DHCP" "$VB" --arch arm64 --proto rarp
 contains "$OUT" "U-Boot configures itself with DHCP" "the DHCP rule is explained"
 expect_status 3 "U-Boot flows need a DHCP and TFTP server" "$VB" --arch arm64 --server none
 contains "$OUT" "--boot uboot needs a DHCP and TFTP server" "the server rule is explained"
+expect_status 3 "--uboot-env wants VAR=VALUE" "$VB" --arch arm64 --uboot-env tftpwindowsize
+contains "$OUT" "--uboot-env wants VAR=VALUE" "the form is explained"
+expect_status 3 "--uboot-env refuses quotes (it lands in a script)" "$VB" --arch arm64 --uboot-env "x=a'b"
 tap_done

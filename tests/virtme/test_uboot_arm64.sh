@@ -48,6 +48,7 @@ CASES=(
 	"uboot-pxe-nfs3|--boot uboot-pxe --root nfs3|pass"
 	"uboot-pxe-initrd|--boot uboot-pxe --root initrd|pass"
 	"uboot-efi-nfs3|--boot uboot-efi --root nfs3|pass"
+	"uboot-pxe-nfs3-window8|--boot uboot-pxe --root nfs3 --uboot-env tftpwindowsize=8|pass"
 	"uboot-script-bad-image|--boot uboot --root nfs3 --kernel $L/bad-Image|fail:U-Boot gave up at its prompt: Bad Linux ARM64 Image magic"
 )
 
@@ -112,6 +113,15 @@ if [ -f "$d/result" ]; then
 	check "netbootd took the client for U-Boot arm64 (options 60/93)" \
 		grep -q 'DHCPACK .*(U-Boot arm64)' "$d/netbootd.log"
 fi
+
+# U-Boot asks for windowsize only when tftpwindowsize is set; netbootd
+# must then send 8-block windows and the whole Image.
+d=$L/uboot-pxe-nfs3-window8
+check "tftpwindowsize=8: U-Boot asked for window 8 and got the Image" \
+	sh -c "grep -q 'tftp: .*: read Image octet blksize 1468 window 8\$' '$d/netbootd.log' &&
+		grep -q 'tftp: .*: sent Image done, $(stat -c %s "$K") bytes' '$d/netbootd.log'"
+rate() { tr -d '\r' <"$1/console.log" 2>/dev/null | awk "/Filename 'Image'/ { f = 1 } f && /iB\/s/ { print \$1, \$2; exit }"; }
+diag "U-Boot's TFTP rate for the Image: window 1 $(rate "$L/uboot-pxe-nfs3"), window 8 $(rate "$d")"
 
 # Patch 7: make ARCH=arm64 netboot_defconfig in the patched tree.
 # The tree the kernel was built from (kbuild's O= directory links it).

@@ -28,6 +28,16 @@ VB_UBOOT_BIOS=${VB_UBOOT_BIOS:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
 VB_UBOOT_ENV_SIZE=0x40000
 VB_UBOOT_FLASH_SIZE=64M
 
+# vb_uboot_env_arg VAR=VALUE (vboot --uboot-env): one more U-Boot variable,
+# one a line in VB_UBOOT_VARS.
+VB_UBOOT_VARS=${VB_UBOOT_VARS:-}
+vb_uboot_env_arg() {
+	local re="^[A-Za-z_][A-Za-z0-9_]*=[^'\"]*\$"
+	[[ $1 =~ $re && $1 != *$'\n'* ]] ||
+		vb_usage_error "--uboot-env wants VAR=VALUE (no quotes, no newline), not '$1'"
+	VB_UBOOT_VARS+=$1$'\n'
+}
+
 # vb_arm64_args: the defaults and checks of vboot --arch arm64 (after
 # parse_args has read the options into vboot's opt_* variables).
 # shellcheck disable=SC2154 # opt_* are vboot's
@@ -136,6 +146,7 @@ vb_uboot_env() {
 		printf '%s\n' bootdelay=0 fdt_addr_r=0x40000000 scriptaddr=0x40200000 \
 			pxefile_addr_r=0x40300000 kernel_addr_r=0x40400000 ramdisk_addr_r=0x44000000
 		printf '%s\n' "$@"
+		printf '%s' "$VB_UBOOT_VARS"	# vboot --uboot-env
 	} >"$out.txt"
 	mkenvimage -s "$VB_UBOOT_ENV_SIZE" -o "$out" "$out.txt" || vb_setup_error "mkenvimage failed for $out"
 	truncate -s "$VB_UBOOT_FLASH_SIZE" "$out"
@@ -157,6 +168,7 @@ vb_uboot_prepare_tftp() {
 		{
 			echo "# boot.scr for vboot run $VB_RUN_ID (distro boot, bootcmd_dhcp)"
 			echo "setenv bootargs '$VB_CMDLINE'"
+			printf '%s' "$VB_UBOOT_VARS" | sed -n "s/^\([^=]*\)=\(.*\)$/setenv \1 '\2'/p"
 			echo "tftpboot \${kernel_addr_r} Image"
 			if [ "$initrd" = 1 ]; then
 				echo "tftpboot \${ramdisk_addr_r} initrd.img.gz"
