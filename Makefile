@@ -21,8 +21,11 @@ override KSRC := $(abspath $(KSRC))
 # order.  Further variants come from kernel/variants/*.mk, each adding its
 # name to VARIANTS and setting <name>_BASE and <name>_FRAGMENTS; it may also
 # set <name>_KSRC (a different tree, e.g. a patched copy) and
-# <name>_PREPARE (a target that must be made before configuring).
-VARIANT ?= netboot
+# <name>_PREPARE (a target that must be made before configuring), and
+# <name>_ARCH (the kernel ARCH, default x86_64; arm64 cross-builds with
+# aarch64-linux-gnu- and makes arch/arm64/boot/Image).
+# `make boot BOOT_ARGS="--arch arm64"` boots the arm64 variant.
+VARIANT ?= $(if $(filter arm64 --arch=arm64,$(BOOT_ARGS)),arm64,netboot)
 VARIANTS := netboot
 netboot_BASE := tinyconfig
 netboot_FRAGMENTS := qemu-x86_64 netboot nic-virtio nic-e1000 nic-e100 monolithic
@@ -40,7 +43,11 @@ VPREPARE := $($(VARIANT)_PREPARE)
 KTREE := $(notdir $(VKSRC))
 KOUT := $(BUILD)/kernel/$(KTREE)/$(VARIANT)
 KCONFIG := $(KOUT)/.config
-KIMAGE := $(KOUT)/arch/x86/boot/bzImage
+kernel_arch = $(or $($(1)_ARCH),x86_64)
+kernel_image = $(if $(filter arm64,$(call kernel_arch,$(1))),arch/arm64/boot/Image,arch/x86/boot/bzImage)
+VARCH := $(call kernel_arch,$(VARIANT))
+KIMAGE := $(KOUT)/$(call kernel_image,$(VARIANT))
+KTARGET := $(notdir $(KIMAGE))
 FRAGMENT_FILES := $(foreach f,$($(VARIANT)_FRAGMENTS),kernel/configs/$(f).config)
 
 # C: warnings are errors everywhere; test builds add ASan and UBSan.
@@ -124,7 +131,7 @@ CHECK_VARIANTS := $(filter-out $(foreach v,$(VARIANTS),$(if $($(v)_CHECK_WITH),$
 	$(if $(KASAN),$(VARIANTS),$(filter-out %-kasan,$(VARIANTS))))
 export KASAN
 all-kernels:
-	@$(foreach v,$(CHECK_VARIANTS),$(MAKE) -s --no-print-directory $(BUILD)/kernel/$(notdir $(or $($(v)_KSRC),$(KSRC)))/$(v)/arch/x86/boot/bzImage VARIANT=$(v) || exit 1;)
+	@$(foreach v,$(CHECK_VARIANTS),$(MAKE) -s --no-print-directory $(BUILD)/kernel/$(notdir $(or $($(v)_KSRC),$(KSRC)))/$(v)/$(call kernel_image,$(v)) VARIANT=$(v) || exit 1;)
 
 print-kernel:
 	@echo $(KIMAGE)
@@ -138,10 +145,10 @@ netboot_defconfig: defconfig
 # Always re-merge when asked by name; the .config is only replaced (and the
 # kernel only rebuilt) when the result changes.
 defconfig: kernel-src $(VPREPARE) $(BIN)/kcmerge
-	@scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+	@KARCH=$(VARCH) scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
 
 $(KCONFIG): $(FRAGMENT_FILES) scripts/mkconfig.sh | kernel-src $(VPREPARE) $(BIN)/kcmerge
-	@scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
+	@KARCH=$(VARCH) scripts/mkconfig.sh $(VKSRC) $(KOUT) $($(VARIANT)_BASE) $(FRAGMENT_FILES)
 
 # A vendor .config plus the netboot fragments, dependencies raised by
 # kcmerge --resolve; the boot path (userspace/kcmerge/boot-path.config,
@@ -153,11 +160,11 @@ vendor-netboot: kernel-src $(BIN)/kcmerge
 		kernel/configs/netboot.config userspace/kcmerge/boot-path.config
 
 $(KIMAGE): $(KCONFIG)
-	@scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
+	@KARCH=$(VARCH) scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log $(KTARGET)
 	@touch $@
 
 kernel: $(KCONFIG)
-	@scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log bzImage
+	@KARCH=$(VARCH) scripts/kbuild.sh $(VKSRC) $(KOUT) $(LOGS)/kernel-$(KTREE)-$(VARIANT).log $(KTARGET)
 	@echo "kernel: $(KIMAGE) ($$(stat -c %s $(KIMAGE)) bytes)"
 
 # ------------------------------------------------------------------ programs

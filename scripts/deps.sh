@@ -38,8 +38,12 @@ PKGS=(
 	lava-dispatcher lava-common python3-jinja2 python3-yaml
 	# remote power control (nodepower): FreeIPMI's library for the ipmi
 	# backend, OpenIPMI's ipmi_sim as the simulated BMC, ipmitool as the
-	# reference client in the tests, mtools for the nodes' local disks
-	libfreeipmi-dev openipmi ipmitool mtools syslinux
+	# reference client in the tests (mtools and syslinux, above, also make
+	# the nodes' local disks)
+	libfreeipmi-dev openipmi ipmitool
+	# arm64 boards with U-Boot: emulator, cross compiler, Debian's U-Boot
+	# for QEMU virt, mkimage (boot.scr.uimg), dpkg-deb pulls busybox:arm64
+	qemu-system-arm gcc-aarch64-linux-gnu u-boot-qemu u-boot-tools
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # kbuild.sh KSRC OUTDIR LOG [TARGET...]
 #
-# Build a kernel out of tree (O=OUTDIR) with ccache when present.  The full
+# Build a kernel out of tree (O=OUTDIR) with ccache when present, for
+# KARCH (default x86_64; arm64 cross-compiles with CROSS_COMPILE, default
+# aarch64-linux-gnu-).  The full
 # make output goes to LOG; the terminal gets a progress line every 250
 # compiled objects and a one-line summary at the end.
 set -euo pipefail
@@ -16,9 +18,13 @@ shift 3
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(bzImage)
 
-cc=gcc
+arch=${KARCH:-x86_64} cross=
+[ "$arch" != arm64 ] || cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
+command -v "${cross}gcc" >/dev/null 2>&1 ||
+	{ echo "kbuild: ${cross}gcc not found (ARCH=$arch): run make deps" >&2; exit 1; }
+cc=${cross}gcc
 if command -v ccache >/dev/null 2>&1; then
-	cc="ccache gcc"
+	cc="ccache ${cross}gcc"
 	export CCACHE_DIR=${CCACHE_DIR:-${NETBOOT_CACHE:-$HOME/.cache/netboot-toolkit}/ccache}
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 	# Stable build identity keeps ccache hits across rebuilds of one variant.
@@ -45,7 +51,7 @@ expected=0 incremental=0
 set +e
 # Not the calling make's flags: a `make -s` above us (make check builds
 # kernels that way) would silence kbuild, and the log and progress with it.
-env -u MAKEFLAGS -u MFLAGS make -C "$ksrc" O="$outdir" ARCH=x86_64 CC="$cc" -j"$jobs" "${targets[@]}" 2>&1 |
+env -u MAKEFLAGS -u MFLAGS make -C "$ksrc" O="$outdir" ARCH="$arch" ${cross:+CROSS_COMPILE="$cross"} CC="$cc" -j"$jobs" "${targets[@]}" 2>&1 |
 	tee "$log" |
 	"$(dirname "$0")/kbuild-progress.sh" "$expected" "$incremental"
 rc=${PIPESTATUS[0]}

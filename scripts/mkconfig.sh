@@ -2,8 +2,8 @@
 # mkconfig.sh KSRC OUTDIR BASE FRAGMENT...
 #
 # Write OUTDIR/.config: the BASE target (tinyconfig, allnoconfig, defconfig
-# or a .config file) of the x86_64 tree in KSRC, plus FRAGMENTs merged in
-# order by kcmerge --strict: if any requested value does not land, kcmerge
+# or a .config file) of the tree in KSRC for KARCH (default x86_64), plus
+# FRAGMENTs merged in order by kcmerge --strict: if any requested value does not land, kcmerge
 # explains why (naming the symbol, the fragment line and the failing
 # dependency) and writes nothing.  OUTDIR/.config is only replaced when it
 # differs, so an unchanged config does not make the kernel rebuild.
@@ -27,7 +27,7 @@ kcmerge=${KCMERGE:-$here/../build/bin/kcmerge}
 status=0
 save=()
 [ -z "${SAVEDEFCONFIG:-}" ] || save=(--savedefconfig "$SAVEDEFCONFIG")
-"$kcmerge" --ksrc "$ksrc" -O "$outdir" --base "$base" --strict "${save[@]}" "$@" || status=$?
+"$kcmerge" --ksrc "$ksrc" -O "$outdir" --arch "${KARCH:-x86_64}" --base "$base" --strict "${save[@]}" "$@" || status=$?
 case $status in
 0) ;;
 1) echo "mkconfig: refusing to write $outdir/.config" >&2; exit 1 ;;

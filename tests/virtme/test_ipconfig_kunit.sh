@@ -3,12 +3,14 @@
 # variant (the series plus CONFIG_KUNIT and CONFIG_IP_PNP_KUNIT_TEST),
 # boot it under vboot (the suite runs before init and prints KTAP on the
 # serial console; the node then netboots as usual), and report each KUnit
-# test case as one TAP line.
+# test case as one TAP line.  KUNIT_VARIANT and KUNIT_VBOOT_ARGS boot
+# another build of the suite (test_ipconfig_kunit_arm64.sh: arm64, U-Boot).
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$TAP_TOP" || exit 1
 VB=$TAP_TOP/tests/virtme/vboot
-L=$TAP_TOP/build/logs/ipconfig-kunit
+VARIANT=${KUNIT_VARIANT:-patched-kunit}
+L=$TAP_TOP/build/logs/ipconfig-kunit${KUNIT_VARIANT:+-$KUNIT_VARIANT}
 SUITE=ipconfig-bootp-options
 rm -rf "$L"
 mkdir -p "$L"
@@ -18,23 +20,25 @@ if [ "$(id -u)" != 0 ]; then
 	tap_done
 	exit
 fi
-K=$(make -s --no-print-directory print-kernel VARIANT=patched-kunit)
+K=$(make -s --no-print-directory print-kernel VARIANT="$VARIANT")
 # Build unless the image is newer than every patch of the series.
 fresh() {
 	local f
 	[ -f "$K" ] || return 1
 	for f in kernel/ipconfig/series kernel/ipconfig/*.patch; do [ "$K" -nt "$f" ] || return 1; done
 }
-if ! fresh && ! make -s --no-print-directory "$K" VARIANT=patched-kunit >"$L/build.log" 2>&1; then
-	ok 1 "build the patched-kunit kernel"
+if ! fresh && ! make -s --no-print-directory "$K" VARIANT="$VARIANT" >"$L/build.log" 2>&1; then
+	ok 1 "build the $VARIANT kernel"
 	tail -n 10 "$L/build.log" | sed 's/^/#   /'
 	tap_done
 	exit 1
 fi
 
-"$VB" --kernel "$K" --quiet --timeout 120 --name ipconfig-kunit --log "$L/boot" >"$L/vboot.out" 2>&1
+# shellcheck disable=SC2086 # KUNIT_VBOOT_ARGS is a list of options
+"$VB" --kernel "$K" --quiet --timeout 180 --name "ipconfig-kunit${KUNIT_VARIANT:+-$KUNIT_VARIANT}" \
+	--log "$L/boot" ${KUNIT_VBOOT_ARGS:-} >"$L/vboot.out" 2>&1
 rc=$?
-ok "$rc" "the KUnit kernel boots to userspace after the suite"
+ok "$rc" "the KUnit kernel${KUNIT_VARIANT:+ ($KUNIT_VARIANT)} boots to userspace after the suite"
 [ "$rc" = 0 ] || sed 's/^/#   /' "$L/vboot.out"
 
 # ktap_cases CONSOLE: the suite's result lines, "ok|not ok<TAB>name<TAB>directive",

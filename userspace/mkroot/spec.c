@@ -212,6 +212,71 @@ int spec_add_program(struct spec_ctx *ctx, const char *program, const char *orig
 	return rc;
 }
 
+/*
+ * "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1)": the first words of a
+ * busybox's own usage text, which every build of that version and package
+ * also carries in its binary.
+ */
+static int busybox_version(const struct where *w, const char *busybox, char *out, size_t outsz)
+{
+	int pfd[2], status;
+	pid_t pid;
+	FILE *f;
+	char line[256] = "";
+	char *end;
+
+	if (pipe(pfd) < 0)
+		return fail_at(w, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		return fail_at(w, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl(busybox, busybox, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	if (f && !fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (f) {
+		while (fgetc(f) != EOF)
+			;
+		fclose(f);
+	}
+	waitpid(pid, &status, 0);
+	end = strchr(line, ')');
+	if (strncmp(line, "BusyBox v", 9) != 0 || !end)
+		return fail_at(w, "%s prints no BusyBox version: is it busybox?", busybox);
+	snprintf(out, outsz, "%.*s", (int)(end + 1 - line), line);
+	return 0;
+}
+
+/*
+ * A busybox built for another architecture cannot run here to list its
+ * applets; LISTER, the same version built for this host, can.  Refuse a
+ * lister whose version string the target binary does not carry: the
+ * links would name applets the binary may not have.
+ */
+static int busybox_same_version(const struct where *w, const struct entry *target,
+				const char *target_src, const char *lister)
+{
+	char version[256];
+	size_t n;
+
+	if (busybox_version(w, lister, version, sizeof(version)) < 0)
+		return -1;
+	n = strlen(version);
+	for (size_t i = 0; target->size >= n && i <= target->size - n; i++)
+		if (memcmp(target->data + i, version, n) == 0)
+			return 0;
+	return fail_at(w, "%s is not %s: the applet lister must be the same busybox for this host",
+		       target_src, version);
+}
+
 /* The applets a busybox binary provides: its own --list. */
 static int busybox_applets(const struct where *w, const char *busybox, struct strlist *out)
 {
@@ -247,11 +312,11 @@ static int busybox_applets(const struct where *w, const char *busybox, struct st
 	return 0;
 }
 
-static int do_busybox(struct spec_ctx *ctx, const struct where *w, char **tok)
+static int do_busybox(struct spec_ctx *ctx, const struct where *w, char **tok, int ntok)
 {
 	struct entry e = { 0 };
 	struct strlist applets = { 0 };
-	char *src = source_path(w, tok[0]), *dir;
+	char *src = source_path(w, tok[0]), *dir, *lister = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -266,7 +331,15 @@ static int do_busybox(struct spec_ctx *ctx, const struct where *w, char **tok)
 		free(e.origin);
 		goto out_dir;
 	}
-	if (add_entry(ctx, &e, w) < 0 || busybox_applets(w, src, &applets) < 0)
+	if (ntok == 3)
+		lister = source_path(w, tok[2]);
+	if (lister && busybox_same_version(w, &e, src, lister) < 0) {
+		free(e.path);
+		free(e.origin);
+		free(e.data);
+		goto out_dir;
+	}
+	if (add_entry(ctx, &e, w) < 0 || busybox_applets(w, lister ? lister : src, &applets) < 0)
 		goto out_dir;
 	for (i = 0; i < applets.n; i++) {
 		struct entry l = { 0 };
@@ -285,6 +358,7 @@ out_dir:
 	free(dir);
 out:
 	strlist_free(&applets);
+	free(lister);
 	free(src);
 	return rc;
 }
@@ -444,9 +518,9 @@ static int do_line(struct spec_ctx *ctx, struct where *w, FILE *f, int ntok, cha
 		return rc;
 	}
 	if (strcmp(kw, "busybox") == 0) {
-		if (need_args(w, kw, ntok - 1, 2, 2, "SOURCE DIR") < 0)
+		if (need_args(w, kw, ntok - 1, 2, 3, "SOURCE DIR [LISTER]") < 0)
 			return -1;
-		return do_busybox(ctx, w, tok + 1);
+		return do_busybox(ctx, w, tok + 1, ntok - 1);
 	}
 	if (strcmp(kw, "tree") == 0) {
 		char *src;

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "config.h"
+#include "client_arch.h"
 #include "rfc2132.h"
 
 #include <arpa/inet.h>
@@ -176,15 +177,17 @@ static int boot_key(struct parser *p, const char *k, const char *v)
 	if (!strcmp(k, "option"))
 		return add_option(p, &b->opts, v);
 	if (!strcmp(k, "arch-boot-file")) {
-		char file[128];
-		unsigned arch;
+		char file[128], name[32];
+		uint16_t arch;
 		int used;
 
-		if (sscanf(v, "%u %127s%n", &arch, file, &used) != 2 || v[used] || arch > 0xffff)
-			return fail(p, "arch-boot-file wants ARCH FILE (ARCH: option 93 value)");
+		if (sscanf(v, "%31s %127s%n", name, file, &used) != 2 || v[used] ||
+		    client_arch_parse(name, &arch) < 0)
+			return fail(p, "arch-boot-file wants ARCH FILE (ARCH: an option 93 value, or x86-bios, "
+				    "x86-uefi, x86-64-uefi, arm32-uefi, arm64-uefi, arm32-uboot, arm64-uboot)");
 		if (b->narch == CFG_MAX_ARCH)
 			return fail(p, "more than %d arch-boot-file lines", CFG_MAX_ARCH);
-		b->arch[b->narch].arch = (uint16_t)arch;
+		b->arch[b->narch].arch = arch;
 		strcpy(b->arch[b->narch].file, file);
 		b->narch++;
 		return 0;

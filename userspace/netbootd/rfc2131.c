@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "rfc2131.h"
+#include "client_arch.h"
 #include "rfc2132.h"
 
 #include <arpa/inet.h>
@@ -80,13 +81,15 @@ static const char *pick(const char *host, const char *sub, const char *global)
 }
 
 /* The boot file for this client: iPXE gets its script, firmware gets the
- * file for its architecture (93), everyone else the plain boot file. */
+ * file for its architecture (93, or U-Boot's 60), everyone else the plain
+ * boot file. */
 static const char *boot_file(const struct config *c, const struct client *cl, int *is_ipxe)
 {
 	const struct cfg_boot *lv[3] = { cl->host ? &cl->host->boot : NULL, &cl->sub->boot,
 					 &c->global };
 	size_t l;
-	const uint8_t *uc = dhcp_get(cl->m, DHO_USER_CLASS, &l), *a93;
+	const uint8_t *uc = dhcp_get(cl->m, DHO_USER_CLASS, &l);
+	uint16_t arch;
 
 	*is_ipxe = dhcp_has(cl->m, DHO_IPXE_ENCAP) ||
 		   (uc && ((l == 4 && !memcmp(uc, "iPXE", 4)) ||
@@ -94,11 +97,7 @@ static const char *boot_file(const struct config *c, const struct client *cl, in
 	for (int i = 0; i < 3; i++)
 		if (*is_ipxe && lv[i] && lv[i]->ipxe_file[0])
 			return lv[i]->ipxe_file;
-	/* 93 may list several architectures; the first is the running one. */
-	a93 = dhcp_get(cl->m, DHO_CLIENT_ARCH, &l);
-	if (a93) {
-		uint16_t arch = (uint16_t)(a93[0] << 8 | a93[1]);
-
+	if (client_arch(cl->m, &arch)) {
 		for (int i = 0; i < 3; i++)
 			for (int j = 0; lv[i] && j < lv[i]->narch; j++)
 				if (lv[i]->arch[j].arch == arch)
@@ -323,8 +322,9 @@ static void logline(struct dhcp_reply *r, const struct client *cl, const struct 
 static int reply(const struct config *c, const struct client *cl, const struct dhcp_ctx *ctx,
 		 int type, uint32_t ip, uint32_t lease, struct dhcp_reply *r)
 {
-	const char *bf;
+	const char *bf, *label = NULL;
 	int is_ipxe;
+	uint16_t arch;
 	size_t n;
 
 	build(c, cl, ctx, type, ip, lease, r);
@@ -334,10 +334,14 @@ static int reply(const struct config *c, const struct client *cl, const struct d
 	/* Name the boot file, and whether the client was taken for iPXE (a
 	 * chainloaded iPXE must get its script, not the loader again). */
 	bf = boot_file(c, cl, &is_ipxe);
+	if (is_ipxe)
+		label = "iPXE";
+	else if (client_arch(cl->m, &arch))
+		label = client_arch_label(arch);
 	n = strlen(r->log);
-	if (bf[0] || is_ipxe)
-		snprintf(r->log + n, sizeof(r->log) - n, " file %s%s", bf[0] ? bf : "-",
-			 is_ipxe ? " (iPXE)" : "");
+	if (bf[0] || label)
+		snprintf(r->log + n, sizeof(r->log) - n, " file %s%s%s%s", bf[0] ? bf : "-",
+			 label ? " (" : "", label ? label : "", label ? ")" : "");
 	/* Say when the client's size limit shaped the reply. */
 	n = strlen(r->log);
 	if (r->out.overflowed || r->out.dropped)

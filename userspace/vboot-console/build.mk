@@ -18,3 +18,9 @@ $(BUILD)/t/vboot-console: $(VBOOT_CONSOLE_SRC) $(VBOOT_CONSOLE_HDR)
 $(BUILD)/t/test_watch: tests/unit/test_watch.c tests/unit/tap.h userspace/vboot-console/watch.c $(VBOOT_CONSOLE_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ tests/unit/test_watch.c userspace/vboot-console/watch.c
+
+# The U-Boot patterns (arm64 nodes), in their own suite.
+UNIT_BINARIES += $(BUILD)/t/test_watch_uboot
+$(BUILD)/t/test_watch_uboot: tests/unit/test_watch_uboot.c tests/unit/tap.h userspace/vboot-console/watch.c $(VBOOT_CONSOLE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ tests/unit/test_watch_uboot.c userspace/vboot-console/watch.c

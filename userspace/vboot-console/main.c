@@ -293,6 +293,11 @@ static int pump(struct session *s, int fd, long deadline, bool stop_at_verdict)
 		r = poll(&pfd, 1, (int)(left > 1000 ? 1000 : left));
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0 && s->len > 0) {
+			/* Quiet for a second after an unfinished line: a prompt. */
+			s->buf[s->len] = '\0';
+			watch_idle(&s->watch, s->buf, now_ms() - s->start_ms);
+		}
 		if (r <= 0)
 			continue;
 		ssize_t got = read(fd, chunk, sizeof(chunk));
@@ -446,8 +451,10 @@ int main(int argc, char **argv)
 			}
 		verdict = "timeout";
 		snprintf(reason, sizeof(reason),
-			 "no verdict after %lds (last milestone: %s)",
-			 opt.timeout_ms / 1000, last);
+			 "no verdict after %lds (last milestone: %s%s%.160s)",
+			 opt.timeout_ms / 1000, last,
+			 s.watch.uboot_error[0] ? "; U-Boot's last error: " : "",
+			 s.watch.uboot_error);
 		code = EXIT_TIMED_OUT;
 	}
 

@@ -29,6 +29,10 @@ static const struct event_pattern event_patterns[] = {
 	/* The line completes only when iPXE has its address. */
 	{ EV_IPXE_CONFIGURED, "Configuring (net" },
 	{ EV_PXELINUX, "PXELINUX " },
+	{ EV_UBOOT, "U-Boot 20" },
+	{ EV_UBOOT_DHCP, "DHCP client bound to address" },
+	{ EV_UBOOT_START, "Starting kernel ..." },
+	{ EV_UBOOT_START, "EFI stub: Booting Linux Kernel" },
 	{ EV_KERNEL, "Linux version " },
 	{ EV_IPCONFIG_SEND, "Sending DHCP requests" },
 	{ EV_IPCONFIG_SEND, "Sending BOOTP requests" },
@@ -62,6 +66,10 @@ static const char *const event_names[EV_COUNT] = {
 	[EV_IPXE] = "ipxe",
 	[EV_IPXE_CONFIGURED] = "ipxe-configured",
 	[EV_PXELINUX] = "pxelinux",
+	[EV_UBOOT] = "u-boot",
+	[EV_UBOOT_DHCP] = "u-boot-dhcp",
+	[EV_UBOOT_TFTP] = "u-boot-tftp",
+	[EV_UBOOT_START] = "u-boot-handoff",
 	[EV_KERNEL] = "kernel",
 	[EV_IPCONFIG_SEND] = "ipconfig-request",
 	[EV_IPCONFIG_DONE] = "ipconfig-complete",
@@ -203,6 +211,54 @@ static bool has_marker(const struct watch *w, const char *line)
 	return false;
 }
 
+/*
+ * U-Boot's failure lines, weightiest last: a file that is not a kernel
+ * says more than a missing file, which a distro boot probes for anyway.
+ */
+static const char *const uboot_failures[] = {
+	"TFTP error",
+	"Retry count exceeded",
+	"Wrong Image Format",
+	"Bad Linux ARM64 Image magic",
+};
+
+static void note_uboot_error(struct watch *w, const char *line)
+{
+	for (int i = (int)(sizeof(uboot_failures) / sizeof(uboot_failures[0])) - 1; i >= 0; i--) {
+		const char *hit = strstr(line, uboot_failures[i]);
+
+		if (hit) {
+			if (i + 1 > w->uboot_error_rank) {
+				w->uboot_error_rank = i + 1;
+				snprintf(w->uboot_error, sizeof(w->uboot_error), "%s", hit);
+			}
+			return;
+		}
+	}
+}
+
+static bool uboot_running(const struct watch *w)
+{
+	return w->events[EV_UBOOT].seen && !w->events[EV_UBOOT_START].seen &&
+	       !w->events[EV_KERNEL].seen;
+}
+
+enum watch_verdict watch_idle(struct watch *w, const char *raw, long host_ms)
+{
+	char line[256], why[WATCH_REASON_MAX];
+
+	(void)host_ms;
+	watch_clean_line(raw, line, sizeof(line));
+	if (!uboot_running(w) || strncmp(line, "=>", 2) != 0)
+		return w->verdict;
+	if (w->uboot_error[0])
+		snprintf(why, sizeof(why), "U-Boot gave up at its prompt: %.200s", w->uboot_error);
+	else
+		snprintf(why, sizeof(why), "U-Boot gave up at its prompt without booting a kernel");
+	decide(w, WATCH_FAIL, why);
+	return w->verdict;
+}
+
 enum watch_verdict watch_line(struct watch *w, const char *raw, long host_ms)
 {
 	char line[1024];
@@ -214,6 +270,14 @@ enum watch_verdict watch_line(struct watch *w, const char *raw, long host_ms)
 	for (size_t i = 0; i < sizeof(event_patterns) / sizeof(event_patterns[0]); i++)
 		if (strstr(line, event_patterns[i].needle))
 			stamp(w, event_patterns[i].ev, host_ms, guest_s);
+	if (uboot_running(w)) {
+		/* Every transfer until the kernel starts: the last is the kernel's. */
+		if (strstr(line, "Bytes transferred = ")) {
+			w->events[EV_UBOOT_TFTP].seen = false;
+			stamp(w, EV_UBOOT_TFTP, host_ms, guest_s);
+		}
+		note_uboot_error(w, line);
+	}
 
 	if (has_marker(w, line)) {
 		stamp(w, EV_MARKER, host_ms, guest_s);

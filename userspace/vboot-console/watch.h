@@ -23,6 +23,11 @@ enum watch_event {
 	EV_IPXE,		/* iPXE banner (ROM or program) */
 	EV_IPXE_CONFIGURED,	/* iPXE finished "Configuring (net0 ...)" */
 	EV_PXELINUX,		/* PXELINUX banner */
+	EV_UBOOT,		/* U-Boot banner ("U-Boot 2023.01...") */
+	EV_UBOOT_DHCP,		/* U-Boot "DHCP client bound to address" */
+	EV_UBOOT_TFTP,		/* U-Boot "Bytes transferred": the last
+				 * transfer before the kernel started */
+	EV_UBOOT_START,		/* booti "Starting kernel", or the EFI stub */
 	EV_KERNEL,		/* "Linux version" */
 	EV_IPCONFIG_SEND,	/* "Sending DHCP/BOOTP/RARP requests" */
 	EV_IPCONFIG_DONE,	/* "IP-Config: Complete" */
@@ -46,6 +51,14 @@ struct watch {
 	enum watch_verdict verdict;
 	char reason[WATCH_REASON_MAX];	/* the console line that decided */
 	struct watch_stamp events[EV_COUNT];
+	/*
+	 * U-Boot's failure lines are not fatal on their own: distro boot
+	 * tries one way after another (a missing boot.scr.uimg is how its
+	 * UEFI stage begins).  The weightiest one is kept, and becomes the
+	 * reason when U-Boot gives up at its prompt or the run times out.
+	 */
+	char uboot_error[WATCH_REASON_MAX];
+	int uboot_error_rank;
 };
 
 /*
@@ -64,6 +77,14 @@ bool watch_init(struct watch *w, const char *marker);
  * change the verdict.  Returns the verdict.
  */
 enum watch_verdict watch_line(struct watch *w, const char *line, long host_ms);
+
+/*
+ * Feed the unfinished last line of a console that has gone quiet (no
+ * newline follows a prompt).  U-Boot's "=> " prompt before any kernel
+ * started means U-Boot gave up: the boot fails with its last error.
+ * Returns the verdict.
+ */
+enum watch_verdict watch_idle(struct watch *w, const char *partial, long host_ms);
 
 const char *watch_event_name(enum watch_event ev);
 const char *watch_verdict_name(enum watch_verdict v);

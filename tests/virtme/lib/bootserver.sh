@@ -35,9 +35,13 @@ vb_dnsmasq_start() {
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
 			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
 	elif [ -n "$tftp" ]; then
-		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-boot="$bootfile")
+		args+=(--enable-tftp --tftp-root="$tftp")
+		[ -z "$bootfile" ] || args+=(--dhcp-boot="$bootfile")
 	fi
 	[ -z "${VB_DM_ARGS+set}" ] || args+=("${VB_DM_ARGS[@]}")
+	# More arguments, one a line (vboot --arch arm64: boot files by arch).
+	local extra
+	while IFS= read -r extra; do [ -z "$extra" ] || args+=("$extra"); done <<<"${VB_DNSMASQ_ARGS:-}"
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||
