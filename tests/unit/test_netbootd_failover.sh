@@ -27,7 +27,7 @@ for b in "$NBD" "$LOAD"; do
 	[ -x "$b" ] || { skip "netbootd failover" "$b not built"; tap_done; exit; }
 done
 T=$(mktemp -d)
-trap 'nb_net_cleanup; [ -n "${KEEP:-}" ] && cp -r "$T" /tmp/i17b/fo-keep; rm -rf "$T"' EXIT
+trap 'nb_net_cleanup; rm -rf "$T"' EXIT
 
 # The bridge namespace (198.18.0.1) is the relay; servers A and B sit in
 # the two client namespaces at 198.18.0.11 and 198.18.0.12.  Each pool
@@ -75,7 +75,7 @@ stop_servers() {
 load() {
 	ip netns exec "$NB_SRV" "$LOAD" --server $A,$B --relay 198.18.0.1 \
 		--clients "$1" --rate "$2" --window 64 --timeout-ms 500 --retries 12 \
-		--max-seconds ${MAXS:-60} --acked "$T/$3.acked" >"$T/$3.out" 2>&1
+		--max-seconds 60 --acked "$T/$3.acked" >"$T/$3.out" 2>&1
 }
 # journal_check ACKED: every ACK ("ip mac server") is bound to that MAC in
 # that server's journal, and no address is bound in both journals.

@@ -227,7 +227,7 @@ static int open_srv(struct srv *s, const char *name, const char *addr, const cha
 	return s->c && s->ls ? 0 : -1;
 }
 
-#define NCLIENTS 512
+#define NCLIENTS 512u
 
 static void test_two_servers(void)
 {
