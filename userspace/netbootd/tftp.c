@@ -89,8 +89,17 @@ struct tftp_conn {
 	int pending_cr;
 	uint64_t bytes;			/* payload bytes moved */
 	unsigned timeout_ms;
-	uint64_t deadline;
+	uint64_t deadline, timer_due;
 	struct loop_timer *timer;
+	/* Adaptive retransmission (reads whose client set no RFC 2349
+	 * timeout): RFC 6298's estimator over one timed block at a time
+	 * (Karn: none timed across a retransmission).  A lost block in
+	 * lock-step otherwise costs the whole tftp-timeout-ms, and at 1%
+	 * loss that, not the bytes, is most of a boot storm's time. */
+	int adaptive, have_rtt;
+	double srtt, rttvar;		/* ms */
+	unsigned rto_ms, backoff;	/* base timeout; early timeouts in a row */
+	uint64_t probe_block, probe_ms;	/* the timed block (0: none), when it went */
 	int want_out;			/* socket buffer was full */
 	int no_gso;			/* UDP_SEGMENT refused: one message per block */
 };
@@ -290,13 +299,54 @@ static void send_error_to(int sock, const struct sockaddr_in *to, int code, cons
 		log_msg(LOG_DEBUG, "tftp: error packet not sent: %s", strerror(errno));
 }
 
+/* The retransmission timeout now: the adaptive one doubled per early
+ * timeout in a row, never above the configured (or negotiated) one. */
+static unsigned cur_timeout(const struct tftp_conn *c)
+{
+	uint64_t t;
+
+	if (!c->adaptive)
+		return c->timeout_ms;
+	t = (uint64_t)c->rto_ms << (c->backoff < 16 ? c->backoff : 16);
+	return t < c->timeout_ms ? (unsigned)t : c->timeout_ms;
+}
+
 static void arm(struct tftp_conn *c)
 {
 	struct loop *l = c->srv->loop;
+	unsigned t = cur_timeout(c);
 
-	c->deadline = loop_now_ms(l) + c->timeout_ms;
-	if (!c->timer)
-		c->timer = loop_timer_add(l, c->timeout_ms, conn_timer, c);
+	c->deadline = loop_now_ms(l) + t;
+	if (c->timer && c->timer_due > c->deadline) {
+		/* The timeout shrank below the pending timer's. */
+		loop_timer_cancel(l, c->timer);
+		c->timer = NULL;
+	}
+	if (!c->timer) {
+		c->timer = loop_timer_add(l, t, conn_timer, c);
+		c->timer_due = c->deadline;
+	}
+}
+
+/* An ACK covered the timed block: one RTT sample (RFC 6298 2.2, 2.3,
+ * with a clock granularity of 1 ms). */
+static void rtt_sample(struct tftp_conn *c, uint64_t now)
+{
+	double r = (double)(now - c->probe_ms), rto;
+
+	c->probe_block = 0;
+	if (!c->have_rtt) {
+		c->srtt = r;
+		c->rttvar = r / 2;
+		c->have_rtt = 1;
+	} else {
+		c->rttvar = 0.75 * c->rttvar + 0.25 * (c->srtt > r ? c->srtt - r : r - c->srtt);
+		c->srtt = 0.875 * c->srtt + 0.125 * r;
+	}
+	rto = c->srtt + (4 * c->rttvar > 1 ? 4 * c->rttvar : 1);
+	if (rto < c->srv->cfg.timeout_min_ms)
+		rto = c->srv->cfg.timeout_min_ms;
+	c->rto_ms = rto < c->timeout_ms ? (unsigned)rto : c->timeout_ms;
 }
 
 /* Netascii block idx into out (blksize bytes); its length, or -1 on a read
@@ -465,6 +515,10 @@ static int send_window(struct tftp_conn *c)
 	while (!c->want_out && (room = xfer_room(&c->x)) > 0) {
 		idx = xfer_next(&c->x);
 		k = room < cap ? (unsigned)room : cap;
+		if (c->adaptive && !c->probe_block && idx >= c->x.sent_end) {
+			c->probe_block = idx;	/* first sent now: its ACK times the path */
+			c->probe_ms = loop_now_ms(s->loop);
+		}
 		nb = fill_batch(c, idx, k);
 		if (nb < 0) {
 			send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
@@ -650,6 +704,13 @@ static void conn_timer(struct loop *l, void *ctx)
 	if (now < c->deadline) {
 		/* Progress since this timer was set: wait out the rest. */
 		c->timer = loop_timer_add(l, c->deadline - now, conn_timer, c);
+		c->timer_due = c->deadline;
+		return;
+	}
+	c->probe_block = 0;	/* Karn: nothing is timed across a resend */
+	if (c->adaptive && cur_timeout(c) < c->timeout_ms) {
+		c->backoff++;
+		on_action(c, xfer_on_early_timeout(&c->x));
 		return;
 	}
 	on_action(c, xfer_on_timeout(&c->x));
@@ -794,7 +855,14 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				return;
 			}
 			if (p.op == TFTP_ACK && !c->x.writing) {
+				uint64_t before = c->x.acked;
 				enum tftp_action a = xfer_on_ack(&c->x, p.block);
+
+				if (c->x.acked > before) {
+					c->backoff = 0;
+					if (c->probe_block && c->x.acked >= c->probe_block)
+						rtt_sample(c, loop_now_ms(l));
+				}
 
 				if (a == XA_SEND)
 					send_later = 1;
@@ -1006,6 +1074,9 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	s->cnt.active++;
 	s->cnt.started++;
 	c->timeout_ms = c->g.acked.timeout_s ? c->g.timeout_s * 1000u : s->cfg.timeout_ms;
+	c->adaptive = req.op == TFTP_RRQ && !c->g.acked.timeout_s &&
+		      s->cfg.timeout_min_ms < c->timeout_ms;
+	c->rto_ms = c->timeout_ms;	/* until the first sample */
 	xfer_init(&c->x, req.op == TFTP_WRQ, c->g.any, c->g.blksize, c->g.windowsize, s->cfg.retries);
 	if (req.mode == TFTP_MODE_NETASCII && req.op == TFTP_RRQ) {
 		c->ckpt = calloc(c->g.windowsize + 1, sizeof(*c->ckpt));
