@@ -723,7 +723,11 @@ int main(int argc, char **argv)
 		}
 	}
 	/* Per phase, over the booted nodes: how long the phase took. */
-	printf("%-8s %8s %8s %8s %8s   (seconds, booted nodes)\n", "phase", "p50", "p90", "p99", "max");
+	if (ok)
+		printf("%-8s %8s %8s %8s %8s   (seconds, booted nodes)\n", "phase", "p50", "p90",
+		       "p99", "max");
+	else
+		printf("no node booted: no phase times\n");
 	line[0] = 0;
 	for (int p = 0; p <= PH_N; p++) {
 		unsigned m = 0;
@@ -738,8 +742,9 @@ int main(int argc, char **argv)
 				v[m++] = to - from;
 		}
 		qsort(v, m, sizeof(*v), cmp_d);
-		printf("%-8s %8.3f %8.3f %8.3f %8.3f\n", p == PH_N ? "total" : phase_name[p],
-		       pct(v, m, 0.5), pct(v, m, 0.9), pct(v, m, 0.99), m ? v[m - 1] : 0.0);
+		if (m)
+			printf("%-8s %8.3f %8.3f %8.3f %8.3f\n", p == PH_N ? "total" : phase_name[p],
+			       pct(v, m, 0.5), pct(v, m, 0.9), pct(v, m, 0.99), v[m - 1]);
 		snprintf(line + l, sizeof(line) - l, " %s_p50=%.3f %s_p99=%.3f",
 			 p == PH_N ? "total" : phase_name[p], pct(v, m, 0.5),
 			 p == PH_N ? "total" : phase_name[p], pct(v, m, 0.99));
