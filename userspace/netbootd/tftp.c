@@ -218,8 +218,10 @@ static struct tftp_file *file_get(struct tftp_server *s, const char *rel, int *c
 		return NULL;
 	}
 	close(pfd);
+	/* A file rewritten in place to another size gets a new entry (and
+	 * mapping); transfers still on the old one finish or fail on it. */
 	for (f = s->files; f; f = f->next) {
-		if (f->dev == st.st_dev && f->ino == st.st_ino) {
+		if (f->dev == st.st_dev && f->ino == st.st_ino && f->size == st.st_size) {
 			f->refs++;
 			return f;
 		}
