@@ -6,15 +6,19 @@
  * answers to giaddr:67.  Many distinct client MACs, a window of clients
  * in flight, retransmission with backoff.
  *
- *   dhcp-load --server 127.0.0.1 --relay 198.19.255.254 --clients 10000
+ *   dhcp-load --server 127.0.0.1[,IP2...] --relay 198.19.255.254 --clients 10000
  *            [--window 64] [--timeout-ms 1000] [--retries 8] [--port 67]
  *            [--seed N] [--acked FILE] [--max-seconds S] [--rate N]
  *
  * --rate caps new clients per second (a steady stream instead of a burst);
- * --acked writes "ip mac" for each ACK as it arrives.
+ * --acked writes "ip mac server" for each ACK as it arrives.  Several
+ * servers: every packet goes to each of them, as a relay configured with
+ * several servers forwards it (two servers sharing a segment, RFC 3074).
+ * secs is the time since the client's first DISCOVER, as firmware sets it.
  *
  * Prints one summary line:
  *   dhcp-load clients=N bound=N naks=N retransmits=N dup_addresses=N seconds=S lps=L
+ *             multi_offered=N (clients offered by more than one server)
  * Exit 0 when every client is bound to a distinct address.
  */
 #define _GNU_SOURCE
@@ -33,9 +37,16 @@ enum { C_IDLE, C_DISCOVER, C_REQUEST, C_BOUND };
 
 struct client {
 	uint8_t state, tries;
+	uint8_t offered_by;	/* bit i: servers[i] made an offer */
+	uint8_t req_tries;	/* REQUESTs sent for the current offer */
 	uint32_t yiaddr, server_id;
 	double sent;		/* when the last packet went out, seconds */
+	double started;		/* first DISCOVER: the base of secs */
 };
+
+#define MAX_SERVERS 4
+static struct sockaddr_in servers[MAX_SERVERS];
+static unsigned nservers;
 
 static struct {
 	const char *server, *relay, *acked;
@@ -75,6 +86,13 @@ static size_t build(unsigned i, int type, const struct client *c, uint32_t giadd
 	b[2] = 6;
 	b[3] = 1;	/* hops: one relay */
 	memcpy(b + 4, &i, 4);	/* xid: the client's index */
+	if (c->started > 0) {
+		double el = now_s() - c->started;
+		unsigned secs = el > 65535 ? 65535 : (unsigned)el;
+
+		b[8] = (uint8_t)(secs >> 8);
+		b[9] = (uint8_t)secs;
+	}
 	memcpy(b + 24, &giaddr, 4);
 	mac_of(i, b + 28);
 	memcpy(b + 236, "\x63\x82\x53\x63", 4);
@@ -125,6 +143,32 @@ static int parse(const uint8_t *b, size_t len, int *type, uint32_t *sid)
 	return *type ? 0 : -1;
 }
 
+/* One packet to every server. */
+static void send_all(int fd, const uint8_t *b, size_t n)
+{
+	for (unsigned s = 0; s < nservers; s++)
+		sendto(fd, b, n, 0, (const struct sockaddr *)&servers[s], sizeof(servers[s]));
+}
+
+/* "IP[,IP...]" into servers[]; -1 if malformed. */
+static int parse_servers(const char *list, uint16_t port)
+{
+	char buf[256], *tok, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	nservers = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (nservers == MAX_SERVERS)
+			return -1;
+		servers[nservers].sin_family = AF_INET;
+		servers[nservers].sin_port = htons(port);
+		if (inet_pton(AF_INET, tok, &servers[nservers].sin_addr) != 1)
+			return -1;
+		nservers++;
+	}
+	return nservers ? 0 : -1;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -134,7 +178,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: dhcp-load [--server IP] [--relay IP] [--port N] [--clients N] "
+	fprintf(stderr, "usage: dhcp-load [--server IP[,IP...]] [--relay IP] [--port N] [--clients N] "
 			"[--window N] [--timeout-ms N] [--retries N] [--seed N] [--acked FILE] "
 			"[--max-seconds N] [--rate N]\n");
 	exit(2);
@@ -142,9 +186,10 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in srv = { .sin_family = AF_INET }, me = { .sin_family = AF_INET };
+	struct sockaddr_in me = { .sin_family = AF_INET };
 	struct client *cl;
 	unsigned next = 0, inflight = 0, bound = 0, naks = 0, retrans = 0, dups = 0, failed = 0;
+	unsigned multi = 0;
 	uint32_t giaddr, *addrs;
 	double t0, t_end, last_scan = 0;
 	FILE *acked = NULL;
@@ -169,11 +214,11 @@ int main(int argc, char **argv)
 		else usage();
 		i++;
 	}
-	if (!opt.clients || !opt.window || inet_pton(AF_INET, opt.server, &srv.sin_addr) != 1 ||
+	if (!opt.clients || !opt.window || parse_servers(opt.server, opt.port) < 0 ||
 	    inet_pton(AF_INET, opt.relay, &me.sin_addr) != 1)
 		usage();
 	giaddr = me.sin_addr.s_addr;
-	srv.sin_port = me.sin_port = htons(opt.port);
+	me.sin_port = htons(opt.port);
 	cl = calloc(opt.clients, sizeof(*cl));
 	addrs = calloc(opt.clients, sizeof(*addrs));
 	if (!cl || !addrs)
@@ -202,11 +247,13 @@ int main(int argc, char **argv)
 		/* Start new clients up to the window. */
 		while (inflight < opt.window && next < opt.clients &&
 		       (!opt.rate || next < (t - t0) * opt.rate + 1)) {
-			size_t n = build(next, 1, &cl[next], giaddr, b);
+			size_t n;
 
+			cl[next].started = t;
+			n = build(next, 1, &cl[next], giaddr, b);
 			cl[next].state = C_DISCOVER;
 			cl[next].sent = t;
-			sendto(fd, b, n, 0, (struct sockaddr *)&srv, sizeof(srv));
+			send_all(fd, b, n);
 			next++;
 			inflight++;
 		}
@@ -225,6 +272,11 @@ int main(int argc, char **argv)
 			if (xid >= opt.clients)
 				continue;
 			c = &cl[xid];
+			if (type == 2) {
+				for (unsigned s = 0; s < nservers; s++)
+					if (servers[s].sin_addr.s_addr == sid)
+						c->offered_by |= (uint8_t)(1u << s);
+			}
 			if (type == 2 && c->state == C_DISCOVER) {
 				size_t n;
 
@@ -232,9 +284,10 @@ int main(int argc, char **argv)
 				c->server_id = sid;
 				c->state = C_REQUEST;
 				c->tries = 0;
+				c->req_tries = 0;
 				c->sent = now_s();
 				n = build(xid, 3, c, giaddr, b);
-				sendto(fd, b, n, 0, (struct sockaddr *)&srv, sizeof(srv));
+				send_all(fd, b, n);
 			} else if (type == 5 && c->state == C_REQUEST) {
 				uint8_t mac[6];
 
@@ -243,13 +296,14 @@ int main(int argc, char **argv)
 				inflight--;
 				t_end = now_s();
 				if (acked) {
-					char ip[INET_ADDRSTRLEN];
+					char ip[INET_ADDRSTRLEN], sv[INET_ADDRSTRLEN];
 
 					mac_of(xid, mac);
 					inet_ntop(AF_INET, &c->yiaddr, ip, sizeof(ip));
+					inet_ntop(AF_INET, &sid, sv, sizeof(sv));
 					/* Flushed per line: the crash test reads it after kill -9. */
-					fprintf(acked, "%s %02x:%02x:%02x:%02x:%02x:%02x\n", ip, mac[0],
-						mac[1], mac[2], mac[3], mac[4], mac[5]);
+					fprintf(acked, "%s %02x:%02x:%02x:%02x:%02x:%02x %s\n", ip, mac[0],
+						mac[1], mac[2], mac[3], mac[4], mac[5], sv);
 					fflush(acked);
 				}
 			} else if (type == 6 && c->state == C_REQUEST) {
@@ -279,19 +333,26 @@ int main(int argc, char **argv)
 			c->tries++;
 			retrans++;
 			c->sent = t;
-			sendto(fd, b, build(i, c->state == C_DISCOVER ? 1 : 3, c, giaddr, b), 0,
-			       (struct sockaddr *)&srv, sizeof(srv));
+			/* A REQUEST twice unanswered (the offering server died):
+			 * back to INIT and DISCOVER again (RFC 2131 4.4.1). */
+			if (c->state == C_REQUEST && ++c->req_tries > 2) {
+				c->state = C_DISCOVER;
+				c->req_tries = 0;
+			}
+			send_all(fd, b, build(i, c->state == C_DISCOVER ? 1 : 3, c, giaddr, b));
 		}
 	}
 	qsort(addrs, bound, sizeof(*addrs), cmp_u32);
 	for (unsigned i = 1; i < bound; i++)
 		dups += addrs[i] == addrs[i - 1];
+	for (unsigned i = 0; i < opt.clients; i++)
+		multi += (cl[i].offered_by & (cl[i].offered_by - 1)) != 0;
 	{
 		double secs = t_end - t0;
 
 		printf("dhcp-load clients=%u bound=%u naks=%u retransmits=%u dup_addresses=%u "
-		       "seconds=%.3f lps=%.0f\n", opt.clients, bound, naks, retrans, dups, secs,
-		       secs > 0 ? bound / secs : 0.0);
+		       "seconds=%.3f lps=%.0f multi_offered=%u\n", opt.clients, bound, naks, retrans,
+		       dups, secs, secs > 0 ? bound / secs : 0.0, multi);
 	}
 	if (acked)
 		fclose(acked);

@@ -33,71 +33,7 @@
 #include <unistd.h>
 
 #include "../userspace/netbootd/tftp_proto.h"
-
-/* Content check, fed in arbitrary pieces: four independent 64-bit lanes
- * over 32-byte chunks (the carry holds a partial chunk), so it runs at a
- * fraction of a cycle per byte instead of FNV-1a's serial multiply per
- * byte.  Not cryptographic; it only has to catch a wrong or shifted block. */
-struct hstate {
-	uint64_t lane[4];
-	uint8_t part[32];
-	unsigned npart;
-};
-
-static void hash_init(struct hstate *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->lane[0] = 0xcbf29ce484222325ull;
-	s->lane[1] = 0x84222325cbf29ce4ull;
-	s->lane[2] = 0x9e3779b97f4a7c15ull;
-	s->lane[3] = 0x7f4a7c159e3779b9ull;
-}
-
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0x100000001b3ull * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
-
-static void hash_chunk(struct hstate *s, const uint8_t *p)
-{
-	uint64_t w[4];
-
-	memcpy(w, p, sizeof(w));
-	s->lane[0] = mix(s->lane[0], w[0]);
-	s->lane[1] = mix(s->lane[1], w[1]);
-	s->lane[2] = mix(s->lane[2], w[2]);
-	s->lane[3] = mix(s->lane[3], w[3]);
-}
-
-static void hash_add(struct hstate *s, const uint8_t *p, size_t n)
-{
-	if (s->npart) {
-		size_t t = 32 - s->npart < n ? 32 - s->npart : n;
-
-		memcpy(s->part + s->npart, p, t);
-		s->npart += (unsigned)t;
-		p += t;
-		n -= t;
-		if (s->npart < 32)
-			return;
-		hash_chunk(s, s->part);
-		s->npart = 0;
-	}
-	for (; n >= 32; p += 32, n -= 32)
-		hash_chunk(s, p);
-	memcpy(s->part, p, n);
-	s->npart = (unsigned)n;
-}
-
-static uint64_t hash_end(const struct hstate *s)
-{
-	struct hstate t = *s;
-
-	memset(t.part + t.npart, 0, 32 - t.npart);
-	hash_chunk(&t, t.part);
-	return mix(mix(mix(mix(t.npart, t.lane[0]), t.lane[1]), t.lane[2]), t.lane[3]);
-}
+#include "lane_hash.h"
 
 struct client {
 	int fd, done, failed, tid_known, have_held;
@@ -238,7 +174,9 @@ static void receive_one(struct client *c, uint8_t *b, ssize_t n, const struct so
 }
 
 /* Up to RX_BATCH datagrams with one recvmmsg(), so the client pays one
- * syscall per window rather than one per block.  Returns how many, or -1
+ * syscall per window rather than one per block; a lock-step transfer asks
+ * for one (a longer vector makes the kernel look for a second datagram
+ * that a lock-step server has not sent yet).  Returns how many, or -1
  * when nothing was waiting. */
 #define RX_BATCH 32
 static int receive(struct client *c)
@@ -247,10 +185,10 @@ static int receive(struct client *c)
 	struct sockaddr_in from[RX_BATCH];
 	struct iovec iov[RX_BATCH];
 	struct mmsghdr mm[RX_BATCH];
-	int i, n;
+	int i, n, want = c->window > 1 || c->expect == 1 ? RX_BATCH : 1;
 
-	memset(mm, 0, sizeof(mm));
-	for (i = 0; i < RX_BATCH; i++) {
+	memset(mm, 0, sizeof(mm[0]) * (size_t)want);
+	for (i = 0; i < want; i++) {
 		iov[i].iov_base = b[i];
 		iov[i].iov_len = sizeof(b[i]);
 		mm[i].msg_hdr.msg_name = &from[i];
@@ -258,7 +196,7 @@ static int receive(struct client *c)
 		mm[i].msg_hdr.msg_iov = &iov[i];
 		mm[i].msg_hdr.msg_iovlen = 1;
 	}
-	n = recvmmsg(c->fd, mm, RX_BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(c->fd, mm, (unsigned)want, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return -1;
 	for (i = 0; i < n && !c->failed; i++)
@@ -465,7 +403,7 @@ int main(int argc, char **argv)
 			int k;
 
 			for (k = 0; k < 256 / RX_BATCH && !c->failed; k++)
-				if (receive(c) < RX_BATCH)
+				if (receive(c) < (c->window > 1 ? RX_BATCH : 2))
 					break;
 		}
 		now = now_ms();

@@ -115,10 +115,19 @@ int main(void)
 	TAP_OK(xfer_on_timeout(&x) == XA_SEND && xfer_next(&x) == 10, "timeout rewinds to the first unACKed block");
 	TAP_OK(xfer_on_ack(&x, 20) == XA_SEND && xfer_next(&x) == 21,
 	       "after a rewind, a late ACK for a block sent before it still counts");
+	for (int e = 0; e < 10; e++)
+		xfer_on_early_timeout(&x);
+	TAP_OK(xfer_on_early_timeout(&x) == XA_SEND && xfer_next(&x) == 21 && x.retries == 0,
+	       "early (adaptive) timeouts rewind but never use up a retry");
 	TAP_OK(xfer_on_timeout(&x) == XA_SEND, "second timeout still retries");
 	TAP_OK(xfer_on_timeout(&x) == XA_SEND, "third timeout still retries");
 	TAP_OK(xfer_on_timeout(&x) == XA_FAIL && x.state == XFER_FAILED, "retries exhausted: fail");
 	TAP_OK(xfer_on_ack(&x, 25) == XA_NONE, "nothing after failure");
+	TAP_OK(xfer_on_early_timeout(&x) == XA_NONE, "no early resend after failure");
+	xfer_init(&x, 0, 1, 512, 1, 2);
+	TAP_OK(xfer_on_early_timeout(&x) == XA_SEND_OACK, "early timeout during the OACK resends it");
+	xfer_init(&x, 1, 0, 512, 1, 2);
+	TAP_OK(xfer_on_early_timeout(&x) == XA_NONE, "uploads have no early resend");
 
 	/* 16-bit block numbers roll over. */
 	xfer_init(&x, 0, 0, 8, 4, 5);

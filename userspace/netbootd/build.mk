@@ -6,7 +6,8 @@ NBD := userspace/netbootd
 # Pure codecs: no I/O, shared by the daemon, the unit tests and the fuzzers.
 NETBOOTD_CODEC_SRC := $(NBD)/rfc951.c $(NBD)/rfc2132.c $(NBD)/rfc903.c
 # Policy and state: pure over explicit state, unit-tested without sockets.
-NETBOOTD_CORE_SRC := $(NBD)/config.c $(NBD)/lease.c $(NBD)/rfc2131.c $(NBD)/log.c
+NETBOOTD_CORE_SRC := $(NBD)/config.c $(NBD)/lease.c $(NBD)/rfc2131.c $(NBD)/log.c \
+	$(NBD)/rfc3074.c
 # The client's firmware architecture (option 93, U-Boot's option 60).
 NETBOOTD_CORE_SRC += $(NBD)/client_arch.c
 NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/netif.c $(NBD)/dhcp.c $(NBD)/rarp.c \
@@ -24,6 +25,7 @@ NETBOOTD_FUZZERS := $(BUILD)/t/fuzz_netbootd_rfc951 $(BUILD)/t/fuzz_netbootd_rfc
 
 PROGRAMS += $(BIN)/netbootd $(BIN)/dhcp-load
 UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(BUILD)/t/test_netbootd_server $(BUILD)/t/test_netbootd_loop \
+	$(BUILD)/t/test_netbootd_rfc3074 \
 	$(BUILD)/t/netbootd $(NETBOOTD_FUZZERS)
 UNIT_BINARIES += $(BUILD)/t/test_netbootd_arch
 
@@ -48,6 +50,10 @@ $(BUILD)/t/test_netbootd_server: $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_
 $(BUILD)/t/test_netbootd_arch: $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
+# RFC 3074 load balancing: the pure module and two servers' state machines.
+$(BUILD)/t/test_netbootd_rfc3074: $(NBD)/tests/test_netbootd_rfc3074.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_rfc3074.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 
 $(BUILD)/t/test_netbootd_loop: $(NBD)/tests/test_netbootd_loop.c $(NBD)/loop.c $(NBD)/loop.h tests/unit/tap.h
 	@mkdir -p $(@D)

@@ -352,6 +352,13 @@ static int global_key(struct parser *p, const char *k, const char *v)
 			return fail(p, "log-level wants debug, info or warning");
 		return 0;
 	}
+	if (!strncmp(k, "load-balance-", 13)) {
+		char why[200];
+
+		if (rfc3074_config_set(&c->lb, k, v, why, sizeof(why)) < 0)
+			return fail(p, "%s", why);
+		return 0;
+	}
 	if (!strncmp(k, "tftp-", 5) && c->tftp_hooks) {
 		char why[200];
 
@@ -562,6 +569,7 @@ struct config *config_load(const char *path, const struct cfg_tftp_hooks *hooks,
 	c->offer_time = 30;
 	c->log_level = LOG_INFO;
 	c->dhcp_port = 67;
+	rfc3074_config_init(&c->lb);
 	c->tftp_hooks = hooks;
 	if (hooks) {
 		c->tftp = hooks->alloc();

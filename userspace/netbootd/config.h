@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rfc3074.h"
+
 #define CFG_NAME_MAX 64
 #define CFG_PATH_MAX 256
 #define CFG_MAX_IFACES 16
@@ -88,6 +90,7 @@ struct config {
 	uint32_t offer_time;		/* an offered address is held this long */
 	int log_level;
 	uint16_t dhcp_port;		/* 67; tests may move it */
+	struct rfc3074_config lb;	/* load-balance-*: two servers, one segment */
 	struct cfg_subnet *subnets;
 	size_t nsubnets;
 	struct cfg_host *hosts_v;

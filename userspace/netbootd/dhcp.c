@@ -46,6 +46,7 @@ struct dhcp_io {
 	struct dhcp_msg msg;
 	struct dhcp_reply q[BURST];	/* replies waiting for the journal sync */
 	const struct netif *q_if[BURST];
+	struct rfc3074_seen lb_seen;	/* load balancing: who has been asking how long */
 };
 
 struct dhcp_io *dhcp_io_open(struct server *s, char *err, size_t errlen)
@@ -268,7 +269,7 @@ static int one(struct dhcp_io *d, size_t *nq)
 			 d->msg.first_ignored);
 	d->rx[d->msg.msg_type]++;
 	ctx = (struct dhcp_ctx){ .server_ip = n->addr, .ifname = n->name, .now = (int64_t)time(NULL),
-				 .broadcast = bcast };
+				 .broadcast = bcast, .lb_seen = &d->lb_seen };
 	if (rfc2131_handle(d->s->cfg, d->s->leases, &d->msg, &ctx, r) < 0) {
 		log_msg(LOG_ERR, "%s: lease not stored, request from %s unanswered", r->log, peer);
 		return 0;

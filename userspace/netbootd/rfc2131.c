@@ -461,6 +461,12 @@ static int do_request(const struct config *c, struct lease_store *ls, const stru
 			return nak(c, cl, ctx, ip, r);
 		return say(r, "DHCPREQUEST for %s from %s: wrong subnet", ip_str(ip, a), cl->macs), 0;
 	}
+	if (c->lb.enabled && !selecting && !cl->host && !in_pool(cl->sub, ip) &&
+	    !config_host_by_ip(c, ip))
+		/* Load balancing: the other server's part of the pool.  A NAK
+		 * would take a working lease from a client of the peer. */
+		return say(r, "DHCPREQUEST for %s from %s: another server's pool", ip_str(ip, a),
+			   cl->macs), 0;
 	if (!ip_ok(c, ls, cl, ip, ctx->now)) {
 		if (selecting || c->authoritative || cl->host)
 			return nak(c, cl, ctx, ip, r);
@@ -517,6 +523,43 @@ static int do_release(struct lease_store *ls, const struct client *cl, struct dh
 	return say(r, "DHCPRELEASE %s from %s", ip_str(cl->m->h.ciaddr, a), cl->macs), 0;
 }
 
+/*
+ * RFC 3074 load balancing (rfc3074.h): is this request another server's
+ * to answer?  A client that already chose us (a SELECTING request naming
+ * our server id is sorted out by do_request) or holds an address from our
+ * part of the pool is ours whatever its hash; DECLINE and RELEASE concern
+ * an address, not a choice of server, and are never skipped.
+ */
+static int lb_leaves_to_peer(const struct config *c, const struct client *cl,
+			     const struct dhcp_ctx *ctx)
+{
+	const struct dhcp_msg *m = cl->m;
+	struct rfc3074_query q = { .secs = m->h.secs };
+	size_t idlen = 0;
+	const uint8_t *id = dhcp_get(m, DHO_CLIENT_ID, &idlen);
+	uint32_t sid, ip;
+
+	if (!c->lb.enabled || m->msg_type == DHCPDECLINE || m->msg_type == DHCPRELEASE)
+		return 0;
+	if (m->msg_type == DHCPREQUEST) {
+		if (dhcp_get_ip(m, DHO_SERVER_ID, &sid) == 0)
+			return 0;
+		if (dhcp_get_ip(m, DHO_REQUESTED_IP, &ip) < 0)
+			ip = m->h.ciaddr;
+		/* Unicast: renewing with us, the server that gave the lease. */
+		q.bound_here = in_pool(cl->sub, ip) || !ctx->broadcast;
+	}
+	/* RFC 3074's STID: the client identifier, else the hardware address. */
+	if (id && idlen) {
+		q.stid = id;
+		q.stid_len = idlen;
+	} else {
+		q.stid = m->h.chaddr;
+		q.stid_len = m->h.hlen <= sizeof(m->h.chaddr) ? m->h.hlen : sizeof(m->h.chaddr);
+	}
+	return !rfc3074_answers(rfc3074_decide(&c->lb, ctx->lb_seen, &q, ctx->now));
+}
+
 int rfc2131_handle(const struct config *c, struct lease_store *ls,
 		   const struct dhcp_msg *m, const struct dhcp_ctx *ctx,
 		   struct dhcp_reply *r)
@@ -551,6 +594,9 @@ int rfc2131_handle(const struct config *c, struct lease_store *ls,
 		snprintf(cl.name, sizeof(cl.name), "%s", cl.host->name);
 	else if ((hn = dhcp_get(m, DHO_HOST_NAME, &idlen)))
 		snprintf(cl.name, sizeof(cl.name), "%.*s", (int)(idlen < 63 ? idlen : 63), (const char *)hn);
+	if (lb_leaves_to_peer(c, &cl, ctx))
+		return say(r, "%s", ""), 0;	/* the peer server's client, as a SELECTING
+						 * request naming another server is */
 	if (!m->msg_type)
 		return do_bootp(c, ls, &cl, ctx, r);
 	if (!c->dhcp)

@@ -19,6 +19,7 @@ struct dhcp_ctx {
 	const char *ifname;	/* for log lines */
 	int64_t now;		/* wall-clock seconds */
 	int broadcast;		/* the request was sent to 255.255.255.255 */
+	struct rfc3074_seen *lb_seen;	/* load balancing's memory; may be NULL */
 };
 
 enum dhcp_dest {

@@ -36,6 +36,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,13 +50,18 @@
 #include "tftp_proto.h"
 #include "tftp_xfer.h"
 
-/* One file, open once however many clients read it. */
+/* One file, open once however many clients read it.  Octet blocks are
+ * sent straight from a read-only shared mapping of it: no read() copy per
+ * block.  The kernel copies from the mapping inside sendmsg(), so a file
+ * truncated under a transfer makes that send fail with EFAULT (never a
+ * SIGBUS in the daemon), and the transfer ends as on a read error. */
 struct tftp_file {
 	struct tftp_file *next;
 	dev_t dev;
 	ino_t ino;
 	int fd;
 	off_t size;
+	const uint8_t *map;		/* NULL: empty, or mmap refused; pread then */
 	unsigned refs;
 };
 
@@ -83,8 +89,17 @@ struct tftp_conn {
 	int pending_cr;
 	uint64_t bytes;			/* payload bytes moved */
 	unsigned timeout_ms;
-	uint64_t deadline;
+	uint64_t deadline, timer_due;
 	struct loop_timer *timer;
+	/* Adaptive retransmission (reads whose client set no RFC 2349
+	 * timeout): RFC 6298's estimator over one timed block at a time
+	 * (Karn: none timed across a retransmission).  A lost block in
+	 * lock-step otherwise costs the whole tftp-timeout-ms, and at 1%
+	 * loss that, not the bytes, is most of a boot storm's time. */
+	int adaptive, have_rtt;
+	double srtt, rttvar;		/* ms */
+	unsigned rto_ms, backoff;	/* base timeout; early timeouts in a row */
+	uint64_t probe_block, probe_ms;	/* the timed block (0: none), when it went */
 	int want_out;			/* socket buffer was full */
 	int no_gso;			/* UDP_SEGMENT refused: one message per block */
 };
@@ -102,7 +117,8 @@ struct tftp_server {
 	 * packets (header and payload) back to back in batch; vectors here.
 	 * Bounded whatever the window: BATCH_PKTS blocks or BATCH_BYTES. */
 	uint8_t *batch;
-	struct iovec biov[64], rdiov[64];
+	const uint8_t *bdata[64];	/* each packet's payload: in batch, or in the file's map */
+	struct iovec biov[128], rdiov[64];
 	struct mmsghdr bmsg[64];
 	union {
 		char buf[CMSG_SPACE(sizeof(uint16_t))];
@@ -202,8 +218,10 @@ static struct tftp_file *file_get(struct tftp_server *s, const char *rel, int *c
 		return NULL;
 	}
 	close(pfd);
+	/* A file rewritten in place to another size gets a new entry (and
+	 * mapping); transfers still on the old one finish or fail on it. */
 	for (f = s->files; f; f = f->next) {
-		if (f->dev == st.st_dev && f->ino == st.st_ino) {
+		if (f->dev == st.st_dev && f->ino == st.st_ino && f->size == st.st_size) {
 			f->refs++;
 			return f;
 		}
@@ -231,6 +249,12 @@ static struct tftp_file *file_get(struct tftp_server *s, const char *rel, int *c
 	f->ino = st2.st_ino;
 	f->fd = fd;
 	f->size = st2.st_size;
+	if (f->size > 0 && (uint64_t)f->size <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)f->size, PROT_READ, MAP_SHARED, fd, 0);
+
+		if (m != MAP_FAILED)
+			f->map = m;
+	}
 	f->refs = 1;
 	f->next = s->files;
 	s->files = f;
@@ -249,6 +273,8 @@ static void file_put(struct tftp_server *s, struct tftp_file *f)
 			break;
 		}
 	}
+	if (f->map)
+		munmap((void *)f->map, (size_t)f->size);
 	close(f->fd);
 	free(f);
 }
@@ -275,13 +301,54 @@ static void send_error_to(int sock, const struct sockaddr_in *to, int code, cons
 		log_msg(LOG_DEBUG, "tftp: error packet not sent: %s", strerror(errno));
 }
 
+/* The retransmission timeout now: the adaptive one doubled per early
+ * timeout in a row, never above the configured (or negotiated) one. */
+static unsigned cur_timeout(const struct tftp_conn *c)
+{
+	uint64_t t;
+
+	if (!c->adaptive)
+		return c->timeout_ms;
+	t = (uint64_t)c->rto_ms << (c->backoff < 16 ? c->backoff : 16);
+	return t < c->timeout_ms ? (unsigned)t : c->timeout_ms;
+}
+
 static void arm(struct tftp_conn *c)
 {
 	struct loop *l = c->srv->loop;
+	unsigned t = cur_timeout(c);
 
-	c->deadline = loop_now_ms(l) + c->timeout_ms;
-	if (!c->timer)
-		c->timer = loop_timer_add(l, c->timeout_ms, conn_timer, c);
+	c->deadline = loop_now_ms(l) + t;
+	if (c->timer && c->timer_due > c->deadline) {
+		/* The timeout shrank below the pending timer's. */
+		loop_timer_cancel(l, c->timer);
+		c->timer = NULL;
+	}
+	if (!c->timer) {
+		c->timer = loop_timer_add(l, t, conn_timer, c);
+		c->timer_due = c->deadline;
+	}
+}
+
+/* An ACK covered the timed block: one RTT sample (RFC 6298 2.2, 2.3,
+ * with a clock granularity of 1 ms). */
+static void rtt_sample(struct tftp_conn *c, uint64_t now)
+{
+	double r = (double)(now - c->probe_ms), rto;
+
+	c->probe_block = 0;
+	if (!c->have_rtt) {
+		c->srtt = r;
+		c->rttvar = r / 2;
+		c->have_rtt = 1;
+	} else {
+		c->rttvar = 0.75 * c->rttvar + 0.25 * (c->srtt > r ? c->srtt - r : r - c->srtt);
+		c->srtt = 0.875 * c->srtt + 0.125 * r;
+	}
+	rto = c->srtt + (4 * c->rttvar > 1 ? 4 * c->rttvar : 1);
+	if (rto < c->srv->cfg.timeout_min_ms)
+		rto = c->srv->cfg.timeout_min_ms;
+	c->rto_ms = rto < c->timeout_ms ? (unsigned)rto : c->timeout_ms;
 }
 
 /* Netascii block idx into out (blksize bytes); its length, or -1 on a read
@@ -334,15 +401,31 @@ static long fill_batch(struct tftp_conn *c, uint64_t idx, unsigned k)
 
 			if (l < 0)
 				return -1;
+			s->bdata[j] = s->batch + j * stride + TFTP_HDR;
 			s->blen[j] = (size_t)l;
 			if ((size_t)l < bs)
 				return (long)j + 1;
 		}
 		return (long)k;
 	}
-	/* Octet: the window is one contiguous range of the file, read with
-	 * one preadv() into the payload slots (again only after a short
-	 * read, which a regular file gives only at its end). */
+	if (c->file->map) {
+		uint64_t size = (uint64_t)c->file->size;
+
+		for (j = 0; j < k; j++) {
+			uint64_t at = (uint64_t)off + (uint64_t)j * bs;
+
+			s->blen[j] = at >= size ? 0 : size - at < bs ? (size_t)(size - at) : bs;
+			s->bdata[j] = c->file->map + (at < size ? at : 0);
+			if (s->blen[j] < bs)
+				return (long)j + 1;
+		}
+		return (long)k;
+	}
+	for (j = 0; j < k; j++)
+		s->bdata[j] = s->batch + j * stride + TFTP_HDR;
+	/* Octet without a map: the window is one contiguous range of the
+	 * file, read with one preadv() into the payload slots (again only
+	 * after a short read, which a regular file gives only at its end). */
 	while (got < want) {
 		size_t first = got / bs, o = got % bs;
 
@@ -376,7 +459,9 @@ static long fill_batch(struct tftp_conn *c, uint64_t idx, unsigned k)
 static void conn_finish(struct tftp_conn *c, int ok);
 
 /* The nb packets of the batch as messages: runs of up to per_msg packets
- * (one GSO message each), or one packet per message.  Returns how many. */
+ * (one GSO message each), or one packet per message.  Each packet is two
+ * vectors, its header (in batch) and its payload (s->bdata).  Returns how
+ * many messages. */
 static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
 {
 	struct tftp_server *s = c->srv;
@@ -385,18 +470,20 @@ static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
 
 	while (j < nb) {
 		struct msghdr *mh = &s->bmsg[m].msg_hdr;
-		size_t len = 0;
+		struct iovec *v = &s->biov[2 * j];
 
 		q = nb - j < per_msg ? nb - j : per_msg;
-		for (t = 0; t < q; t++)
-			len += TFTP_HDR + s->blen[j + t];
-		s->biov[m].iov_base = s->batch + j * stride;
-		s->biov[m].iov_len = len;
+		for (t = 0; t < q; t++) {
+			v[2 * t].iov_base = s->batch + (j + t) * stride;
+			v[2 * t].iov_len = TFTP_HDR;
+			v[2 * t + 1].iov_base = (void *)s->bdata[j + t];
+			v[2 * t + 1].iov_len = s->blen[j + t];
+		}
 		memset(mh, 0, sizeof(*mh));
 		mh->msg_name = &c->peer;
 		mh->msg_namelen = sizeof(c->peer);
-		mh->msg_iov = &s->biov[m];
-		mh->msg_iovlen = 1;
+		mh->msg_iov = v;
+		mh->msg_iovlen = 2 * q;
 		if (q > 1) {
 			struct cmsghdr *cm;
 			uint16_t seg = (uint16_t)stride;
@@ -430,6 +517,10 @@ static int send_window(struct tftp_conn *c)
 	while (!c->want_out && (room = xfer_room(&c->x)) > 0) {
 		idx = xfer_next(&c->x);
 		k = room < cap ? (unsigned)room : cap;
+		if (c->adaptive && !c->probe_block && idx >= c->x.sent_end) {
+			c->probe_block = idx;	/* first sent now: its ACK times the path */
+			c->probe_ms = loop_now_ms(s->loop);
+		}
 		nb = fill_batch(c, idx, k);
 		if (nb < 0) {
 			send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
@@ -444,10 +535,23 @@ static int send_window(struct tftp_conn *c)
 		if (per_msg < 1)
 			per_msg = 1;
 		nm = batch_msgs(c, (unsigned)nb, per_msg);
-		r = sendmmsg(c->sock, s->bmsg, nm, 0);
+		/* Lock-step sends one block: sendmsg() spares sendmmsg()'s
+		 * copying in and out of the message vector. */
+		if (nm == 1)
+			r = sendmsg(c->sock, &s->bmsg[0].msg_hdr, 0) < 0 ? -1 : 1;
+		else
+			r = sendmmsg(c->sock, s->bmsg, nm, 0);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EFAULT) {
+				/* The mapped file was truncated under us. */
+				send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
+				log_msg(LOG_WARNING, "tftp: %s: %s shrank during the transfer",
+					c->peer_str, c->name);
+				conn_finish(c, 0);
+				return 1;
+			}
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
 				/* Not sent; resent on EPOLLOUT (the same block goes
 				 * first) or by the timer; others are not held up. */
@@ -602,6 +706,13 @@ static void conn_timer(struct loop *l, void *ctx)
 	if (now < c->deadline) {
 		/* Progress since this timer was set: wait out the rest. */
 		c->timer = loop_timer_add(l, c->deadline - now, conn_timer, c);
+		c->timer_due = c->deadline;
+		return;
+	}
+	c->probe_block = 0;	/* Karn: nothing is timed across a resend */
+	if (c->adaptive && cur_timeout(c) < c->timeout_ms) {
+		c->backoff++;
+		on_action(c, xfer_on_early_timeout(&c->x));
 		return;
 	}
 	on_action(c, xfer_on_timeout(&c->x));
@@ -684,9 +795,12 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 	 * take says the queue is empty, so a lone ACK (lock-step) is answered
 	 * without a second, EAGAIN read first. */
 	for (i = 0; i < 64;) {
-		int got, j;
+		/* Lock-step has one ACK in flight: ask for one, so the kernel
+		 * does not look for a second that is not there (epoll says
+		 * when another arrives). */
+		int got, j, slots = c->x.windowsize > 1 ? RX_SLOTS : 1;
 
-		for (j = 0; j < RX_SLOTS; j++) {
+		for (j = 0; j < slots; j++) {
 			s->rxiov[j] = (struct iovec){ s->rx + (size_t)j * PKT_CAP, PKT_CAP };
 			memset(&s->rxmsg[j], 0, sizeof(s->rxmsg[j]));
 			s->rxmsg[j].msg_hdr.msg_name = &s->rxfrom[j];
@@ -694,7 +808,14 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 			s->rxmsg[j].msg_hdr.msg_iov = &s->rxiov[j];
 			s->rxmsg[j].msg_hdr.msg_iovlen = 1;
 		}
-		got = recvmmsg(c->sock, s->rxmsg, RX_SLOTS, 0, NULL);
+		if (slots == 1) {
+			ssize_t n = recvmsg(c->sock, &s->rxmsg[0].msg_hdr, 0);
+
+			got = n < 0 ? -1 : 1;
+			s->rxmsg[0].msg_len = n < 0 ? 0 : (unsigned)n;
+		} else {
+			got = recvmmsg(c->sock, s->rxmsg, (unsigned)slots, 0, NULL);
+		}
 		if (got <= 0)
 			break;
 		for (j = 0; j < got; j++, i++) {
@@ -747,7 +868,14 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				return;
 			}
 			if (p.op == TFTP_ACK && !c->x.writing) {
+				uint64_t before = c->x.acked;
 				enum tftp_action a = xfer_on_ack(&c->x, p.block);
+
+				if (c->x.acked > before) {
+					c->backoff = 0;
+					if (c->probe_block && c->x.acked >= c->probe_block)
+						rtt_sample(c, loop_now_ms(l));
+				}
 
 				if (a == XA_SEND)
 					send_later = 1;
@@ -763,7 +891,7 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				return;
 			}
 		}
-		if (got < RX_SLOTS)
+		if (got < slots || slots == 1)
 			break;
 	}
 	if (send_later)
@@ -959,6 +1087,9 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	s->cnt.active++;
 	s->cnt.started++;
 	c->timeout_ms = c->g.acked.timeout_s ? c->g.timeout_s * 1000u : s->cfg.timeout_ms;
+	c->adaptive = req.op == TFTP_RRQ && !c->g.acked.timeout_s &&
+		      s->cfg.timeout_min_ms < c->timeout_ms;
+	c->rto_ms = c->timeout_ms;	/* until the first sample */
 	xfer_init(&c->x, req.op == TFTP_WRQ, c->g.any, c->g.blksize, c->g.windowsize, s->cfg.retries);
 	if (req.mode == TFTP_MODE_NETASCII && req.op == TFTP_RRQ) {
 		c->ckpt = calloc(c->g.windowsize + 1, sizeof(*c->ckpt));

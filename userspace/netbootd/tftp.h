@@ -21,6 +21,7 @@ struct tftp_config {
 	int mtu_cap;		/* tftp-mtu-cap: cap blksize by the interface MTU */
 	unsigned window_max;	/* tftp-windowsize-max, 64; 1 disables RFC 7440 */
 	unsigned timeout_ms;	/* tftp-timeout-ms: when the client asks none */
+	unsigned timeout_min_ms;	/* tftp-timeout-min-ms: adaptive floor (RFC 6298-style) */
 	unsigned retries;	/* tftp-retries before a silent client is dropped */
 	unsigned max_transfers;	/* tftp-max-transfers, 0: only fds limit it */
 	char client_dir[128];	/* tftp-client-dir: per-client files, relative to root */

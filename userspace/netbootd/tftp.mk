@@ -21,7 +21,7 @@ $(BUILD)/t/fuzz_tftp_request: userspace/netbootd/fuzz/fuzz_tftp_request.c $(TFTP
 		-o $@ $< $(TFTP_PURE_SRC)
 
 # The load client of bench/tftp and the interop tests (speaks windowsize).
-$(BUILD)/t/tftp_load: bench/tftp_load.c $(TFTP_PURE_SRC) $(TFTP_HDR)
+$(BUILD)/t/tftp_load: bench/tftp_load.c bench/lane_hash.h $(TFTP_PURE_SRC) $(TFTP_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O2 -g -o $@ $< userspace/netbootd/rfc1350.c userspace/netbootd/rfc2347.c
 
@@ -31,3 +31,9 @@ $(BUILD)/t/tftp_serve: userspace/netbootd/tftp_serve.c $(TFTP_SRC) $(TFTP_HDR) \
 		userspace/netbootd/loop.c userspace/netbootd/log.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $< $(TFTP_SRC) userspace/netbootd/loop.c userspace/netbootd/log.c
+
+# bench/storm's simulated PXE nodes (DHCP as a relay, then PXELINUX's TFTP).
+UNIT_BINARIES += $(BUILD)/t/storm_load
+$(BUILD)/t/storm_load: bench/storm_load.c bench/lane_hash.h $(TFTP_PURE_SRC) $(TFTP_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O2 -g -o $@ $< userspace/netbootd/rfc1350.c userspace/netbootd/rfc2347.c

@@ -22,6 +22,7 @@ void tftp_config_init(struct tftp_config *c)
 	c->mtu_cap = 1;
 	c->window_max = 64;
 	c->timeout_ms = 1000;
+	c->timeout_min_ms = 100;
 	c->retries = 5;
 	c->upload_max = 64ull << 20;
 }
@@ -113,6 +114,11 @@ int tftp_config_set(struct tftp_config *c, const char *key, const char *value,
 			why = "must be 10-255000";
 		else
 			c->timeout_ms = (unsigned)n;
+	} else if (!strcmp(key, "tftp-timeout-min-ms")) {
+		if (parse_num(value, 1, 255000, &n))
+			why = "must be 1-255000";
+		else
+			c->timeout_min_ms = (unsigned)n;
 	} else if (!strcmp(key, "tftp-retries")) {
 		if (parse_num(value, 1, 100, &n))
 			why = "must be 1-100";

@@ -153,3 +153,15 @@ enum tftp_action xfer_on_timeout(struct tftp_xfer *x)
 	x->next = x->acked + 1;
 	return XA_SEND;
 }
+
+enum tftp_action xfer_on_early_timeout(struct tftp_xfer *x)
+{
+	if (x->writing)
+		return XA_NONE;
+	if (x->state == XFER_OACK)
+		return XA_SEND_OACK;
+	if (x->state != XFER_RUN)
+		return XA_NONE;
+	x->next = x->acked + 1;
+	return XA_SEND;
+}

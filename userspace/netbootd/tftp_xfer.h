@@ -66,5 +66,9 @@ uint16_t xfer_ack_block(const struct tftp_xfer *x);
 
 /* The retransmission timer fired. */
 enum tftp_action xfer_on_timeout(struct tftp_xfer *x);
+/* An early retransmission (the adaptive timer, below the configured
+ * timeout, fired): resend like xfer_on_timeout(), but it does not count
+ * against max_retries, so a client is never given up on sooner. */
+enum tftp_action xfer_on_early_timeout(struct tftp_xfer *x);
 
 #endif /* NETBOOTD_TFTP_XFER_H */
