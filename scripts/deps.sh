@@ -26,6 +26,9 @@ PKGS=(
 	tftpd-hpa radvd nftables
 	# analysis
 	clang libclang-rt-14-dev cppcheck shellcheck
+	# ipconfig-keeper: a 60 KB static build (musl), and Kea, which its boot
+	# test renews against (tests/virtme/test_ipconfig_keeper.sh)
+	musl-tools kea-dhcp4-server
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")
