@@ -43,3 +43,14 @@ $(BUILD)/t/test_ipconfig_keeper_%: $(IPK)/tests/test_%.c $(IPCONFIG_KEEPER_CORE_
 $(BUILD)/t/fuzz_ipconfig_keeper_reply: $(IPK)/fuzz/fuzz_reply.c $(IPK)/rfc2131.c $(IPK)/rfc2131.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(IPK)/rfc2131.c
+
+# make install / uninstall: the keeper goes to sbin (a node's root takes it
+# from there: `add $(PREFIX)/sbin/ipconfig-keeper` in a mkroot spec).
+.PHONY: install-ipconfig-keeper uninstall-ipconfig-keeper
+install: install-ipconfig-keeper
+uninstall: uninstall-ipconfig-keeper
+install-ipconfig-keeper: $(BIN)/ipconfig-keeper
+	install -D -m 755 $(BIN)/ipconfig-keeper $(DESTDIR)$(PREFIX)/sbin/ipconfig-keeper
+	install -D -m 644 $(IPK)/ipconfig-keeper.8 $(DESTDIR)$(PREFIX)/share/man/man8/ipconfig-keeper.8
+uninstall-ipconfig-keeper:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/ipconfig-keeper $(DESTDIR)$(PREFIX)/share/man/man8/ipconfig-keeper.8

@@ -111,7 +111,7 @@ kp_kea() {
             { "name": "routers", "data": "$VB_SERVER_IP" },
             { "name": "root-path", "data": "$VB_SERVER_IP:$VB_ROOTPATH_OPTION" } ]
     } ],
-    "loggers": [ { "name": "kea-dhcp4", "severity": "DEBUG", "debuglevel": 15,
+    "loggers": [ { "name": "kea-dhcp4", "severity": "INFO",
                    "output_options": [ { "output": "$VB_LOGDIR/kea.log" } ] } ]
 } }
 JSON
@@ -151,7 +151,7 @@ kp_probe() {
 	fi
 	busybox udhcpc -f -q -n -i kp-probe -r "$VB_NODE_IP" -t 3 -T 2 -s "$script" >"$out" 2>&1
 	got=$(sed -n 's/^probe-bound //p' "$out" | head -n1)
-	kp_log "probe $tag: ${got:+got $got}${got:-no lease}"
+	if [ -n "$got" ]; then kp_log "probe $tag: got $got"; else kp_log "probe $tag: no lease"; fi
 }
 
 # A line of the node's console for each renewal (ACK) the keeper logs.
