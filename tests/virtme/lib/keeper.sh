@@ -189,10 +189,10 @@ kp_scenario_netbootd() {
 	kp_log "the node reported the DHCPNAK"
 	kp_wait "$KP_CON" 'ipconfig-keeper: .* LEASE LOST'
 	kp_log "the node reported the lost lease"
-	# Two io steps after the loss: the root still works.
+	# Three io steps after the loss: the root still works.
 	local n
 	n=$(kp_count "$KP_CON" 'keeper-init: io step')
-	kp_wait "$KP_CON" 'keeper-init: io step' $((n + 2))
+	kp_wait "$KP_CON" 'keeper-init: io step' $((n + 3))
 	kp_log "io continues after the loss; done"
 }
 
