@@ -399,7 +399,7 @@ static void on_ack(struct keeper *k, const struct dhcp_reply *r, int64_t sent, i
 static int handle_reply(struct keeper *k, int64_t now)
 {
 	uint8_t buf[DHCP_MSG_MAX + 1];
-	struct sockaddr_in from;
+	struct sockaddr_in from = { 0 };
 	socklen_t fl = sizeof(from);
 	struct dhcp_reply r;
 	char why[128], f[INET_ADDRSTRLEN], a[INET_ADDRSTRLEN], y[INET_ADDRSTRLEN];
