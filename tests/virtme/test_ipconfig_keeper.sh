@@ -107,24 +107,28 @@ io() {
 	[ "$n" -ge "$2" ] && [ "$bad" = 0 ]
 	ok $? "$1: the NFS root in use throughout: $n io steps written and read back, $bad failed"
 }
-# schedule RUN: each renewing ACK came between T1 and T2 after the grant before it
+# schedule RUN N: at least N renewals, each between T1 and T2 (as the grant
+# before it named them) after that grant: the kernel's lease (from when the
+# keeper says it was obtained), then each DHCPACK the keeper logged.
 schedule() {
-	local grants bad=0 prev='' t n=0
-	grants=$(keeper "$1" | grep -E 'keeping |DHCPACK \(' )
-	prev=$(con "$1" | sed -n 's/^keeper-init: lease: obtained //p')
+	local bad=0 prev='' t n=0 t1='' t2='' line
 	while IFS= read -r line; do
 		t=$(at <<<"$line")
 		case $line in
 		*'DHCPACK (renewing)'*)
 			n=$((n + 1))
-			if [ -n "$prev" ] && { [ "$t" -lt $((prev + T1 - 1)) ] || [ "$t" -ge $((prev + T2)) ]; }; then
+			if [ -z "$prev" ] || [ -z "$t1" ] || [ "$t" -lt $((prev + t1 - 1)) ] || [ "$t" -ge $((prev + t2)) ]; then
 				bad=$((bad + 1))
-				diag "$1: renewal at ${t}s, the grant before it at ${prev}s (T1 $T1, T2 $T2)"
-			fi
-			prev=$t ;;
-		*'DHCPACK ('*) prev=$t ;;
+				diag "$1: renewal at ${t}s, the grant before it at ${prev:-?}s (T1 ${t1:-?}, T2 ${t2:-?})"
+			fi ;;
 		esac
-	done <<<"$grants"
+		case $line in
+		*'DHCPACK ('*) prev=$t ;;
+		*'keeping '*) prev=$(sed -n 's/.* from \([0-9]*\)s after boot.*/\1/p' <<<"$line") ;;
+		esac
+		t1=$(sed -n 's/.*T1 \([0-9]*\)s, T2 \([0-9]*\)s.*/\1/p' <<<"$line")
+		t2=$(sed -n 's/.*T1 \([0-9]*\)s, T2 \([0-9]*\)s.*/\2/p' <<<"$line")
+	done < <(keeper "$1" | grep -E 'keeping |DHCPACK \(')
 	[ "$n" -ge "$2" ] && [ "$bad" = 0 ]
 	ok $? "$1: $n renewals, each between T1 and T2 after the grant before it"
 }
@@ -163,7 +167,7 @@ last=$(con $r | sed -n "s/^keeper-init: io step [0-9]* at \\([0-9]*\\).*write+re
 [ -n "$lost" ] && [ -n "$last" ] && [ "$last" -gt "$lost" ]
 ok $? "$r: the root still works after the loss (last io step at ${last:-?}s, lease lost at ${lost:-?}s)"
 io $r 40
-obtained=$(con $r | sed -n 's/^keeper-init: lease: obtained //p')
+obtained=$(keeper $r | sed -n 's/.* from \([0-9]*\)s after boot.*/\1/p' | head -n1)
 [ -n "$obtained" ] && [ -n "$last" ] && [ $((last - obtained)) -ge $((4 * LEASE)) ]
 ok $? "$r: ran for at least 4 lease periods ($(( ${last:-0} - ${obtained:-0} ))s of ${LEASE}s)"
 n_steps=$(con $r | grep -c 'keeper-init: io step')
