@@ -76,14 +76,20 @@ inner() {
 	contains "$(addr)" "valid_lft forever" "SIGTERM pins the address"
 	grep -qE 'stopped: [0-9]+ renewed, .* 1 regained after expiry, 0 DHCPNAK, 1 lease\(s\) lost' "$log"
 	ok $? "one summary line counts it all"
-	# The address removed behind the keeper's back: never re-added.
-	nsenter -t "$node" -n "$K" --lease-file "$T/lease" --host-name node1 2>"$T/keeper2.log" &
+	# A kernel without the lease file (as this host's): the facts from the
+	# command line.  Then the address removed behind the keeper's back:
+	# never re-added.
+	nsenter -t "$node" -n "$K" --device vn --address 192.0.2.10 --server-id 192.0.2.1 --lease-time 10 \
+		2>"$T/keeper2.log" &
 	kp=$!
 	log=$T/keeper2.log
 	wait_for 'address lifetimes'
+	grep -q 'T2 8s (from the command line)' "$log"
+	ok $? "no lease file: the lease from the command line, T1 and T2 as the kernel would set them"
 	N ip addr del 192.0.2.10/24 dev vn
 	n=0
 	while kill -0 "$kp" 2>/dev/null && [ $n -lt 150 ]; do sleep 0.2; n=$((n + 1)); done
+	kill -KILL "$kp" 2>/dev/null	# (still running: a failure below)
 	wait "$kp"
 	[ $? = 1 ]
 	ok $? "the address removed: the keeper exits with status 1"
@@ -125,7 +131,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # The inner run prints its own TAP lines; renumber them after ours.
-out=$(unshare --net --mount --fork "$0" --inner "$T" 2>&1)
+out=$(timeout 180 unshare --net --mount --fork --kill-child "$0" --inner "$T" 2>&1)
 while IFS= read -r line; do
 	case $line in
 	'ok '* | 'not ok '*) ok "$([[ $line == ok* ]] && echo 0 || echo 1)" "${line#* - }" ;;

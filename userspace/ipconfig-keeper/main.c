@@ -48,6 +48,7 @@ struct keeper {
 	uint8_t prefixlen;
 	int udp, nl, kmsg;
 	int on_loss_exit, pinned;
+	char source[160];		/* where the lease came from, for the log */
 	char host_name[65];
 	char report[512];
 	struct {
@@ -188,6 +189,22 @@ static void default_host_name(struct keeper *k)
 	    !strcmp(u.nodename, ip(k->lease.addr, a)))
 		return;
 	snprintf(k->host_name, sizeof(k->host_name), "%s", u.nodename);
+}
+
+/* Is the address still on its device?  Says loudly when it is not. */
+static int address_present(struct keeper *k)
+{
+	struct addr_info ai;
+	char a[INET_ADDRSTRLEN];
+	int r = addr_find(k->nl, k->ifindex, k->lease.addr, &ai);
+
+	if (r < 0)
+		say("cannot list the addresses of %s: %s", k->lease.dev, strerror(errno));
+	if (r == 0)
+		shout(k, "%s is no longer on %s: it was removed behind our back; not re-adding it",
+		      ip(k->lease.addr, a), k->lease.dev);
+	/* A failed listing is no proof of absence: keep going. */
+	return r != 0;
 }
 
 static int set_lifetimes(struct keeper *k, uint32_t valid, uint32_t preferred)
@@ -461,10 +478,10 @@ static int run(struct keeper *k, const sigset_t *unblocked)
 
 	fsm_bind(&k->fsm, k->lease.obtained * 1000, k->lease.lease_time,
 		 k->lease.have & LF_T1 ? k->lease.t1 : 0, k->lease.have & LF_T2 ? k->lease.t2 : 0);
-	say("keeping %s/%u on %s (server %s): lease %us from %llds after boot, T1 %us, T2 %us; "
-	    "client id %s, host name %s; lifetimes %s, on loss %s",
+	say("keeping %s/%u on %s (server %s): lease %us from %llds after boot, T1 %us, T2 %us "
+	    "(from %s); client id %s, host name %s; lifetimes %s, on loss %s",
 	    ip(k->lease.addr, a), k->prefixlen, k->lease.dev, ip(k->lease.server_id, s),
-	    k->fsm.lease_s, (long long)k->lease.obtained, k->fsm.t1_s, k->fsm.t2_s,
+	    k->fsm.lease_s, (long long)k->lease.obtained, k->fsm.t1_s, k->fsm.t2_s, k->source,
 	    k->lease.client_id_len ? "as the kernel sent it" : "none (the server knows the MAC)",
 	    k->host_name[0] ? k->host_name : "none", k->pinned ? "pinned" : "lease",
 	    k->on_loss_exit ? "exit" : "keep");
@@ -501,8 +518,13 @@ static int run(struct keeper *k, const sigset_t *unblocked)
 			    k->fsm.state == FSM_RENEWING ? "T1 reached, asking the server by unicast" :
 			    "T2 reached, asking any server by broadcast");
 		}
-		if (act & (FSM_SEND_UNICAST | FSM_SEND_BROADCAST))
+		if (act & (FSM_SEND_UNICAST | FSM_SEND_BROADCAST)) {
+			/* Still ours to keep?  Without it no answer can reach
+			 * us, and renewing it would only mislead the server. */
+			if (!address_present(k))
+				return 1;
 			send_request(k, now, !!(act & FSM_SEND_BROADCAST));
+		}
 		wait = fsm_next(&k->fsm) - now_ms();
 		if (wait < 0)
 			wait = 0;
@@ -638,6 +660,8 @@ int main(int argc, char **argv)
 		memcpy(k.lease.client_id, facts.client_id, facts.client_id_len);
 		k.lease.client_id_len = facts.client_id_len;
 	}
+	snprintf(k.source, sizeof(k.source), "%s%s%s", k.lease.have ? file : "",
+		 k.lease.have && facts.have ? " and " : "", facts.have ? "the command line" : "");
 	k.lease.have |= facts.have;
 	if ((k.lease.have & LF_REQUIRED) != LF_REQUIRED)
 		die_usage("%s", "the lease needs a device, an address, a server-id and a lease-time "
