@@ -97,6 +97,27 @@ inner() {
 	ok $? "... saying so"
 	[ -z "$(N ip -4 addr show dev vn)" ]
 	ok $? "... and did not put the address back"
+	# --on-loss exit: the lease runs out (no server) -> 4; a DHCPNAK -> 3.
+	N ip addr add 192.0.2.10/24 dev vn
+	kill "$nb"
+	wait "$nb" 2>/dev/null
+	up=$(cut -d. -f1 /proc/uptime)
+	timeout 30 nsenter -t "$node" -n "$K" --device vn --address 192.0.2.10 --server-id 192.0.2.1 \
+		--lease-time 10 --obtained $((up - 8)) --on-loss exit 2>"$T/keeper3.log"
+	[ $? = 4 ] && grep -q 'LEASE LOST: .*exiting' "$T/keeper3.log"
+	ok $? "--on-loss exit: the lease runs out with no server: exit status 4"
+	contains "$(addr)" "valid_lft forever" "... the address stays, pinned"
+	printf 'interface vs\nlease-file %s/other.leases\nauthoritative yes\nsubnet 192.0.2.0/24\n  pool 192.0.2.100 192.0.2.199\nend\n' \
+		"$T" >"$T/other.conf"
+	"$NB" -c "$T/other.conf" --debug >"$T/other.log" 2>&1 &
+	nb=$!
+	sleep 0.5
+	timeout 30 nsenter -t "$node" -n "$K" --device vn --address 192.0.2.10 --server-id 192.0.2.1 \
+		--lease-time 10 --obtained $((up - 6)) --on-loss exit 2>"$T/keeper4.log"
+	[ $? = 3 ] && grep -q 'DHCPNAK from 192.0.2.1 .*exiting' "$T/keeper4.log"
+	ok $? "--on-loss exit: another authoritative server NAKs: exit status 3"
+	grep -qE 'DHCPNAK 192.0.2.10 to .* \[(renewing|rebinding)\]' "$T/other.log"
+	ok $? "... netbootd logged the NAK with the client's state"
 	kill "$nb" "$node" 2>/dev/null
 	wait 2>/dev/null
 	sed 's/^/#   keeper: /' "$T/keeper.log" | tail -n 5
