@@ -692,6 +692,10 @@ int main(int argc, char **argv)
 	if (k.udp < 0)
 		return 1;
 	k.kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	/* Seed the xids now: early in boot the first read of /dev/urandom
+	 * can wait about a second for the kernel's entropy, which must not
+	 * delay the first renewal. */
+	(void)new_xid();
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
