@@ -59,9 +59,9 @@ boot() {
 	local n=$1 scen=$2 append=${3:-}
 	build/bin/mkroot --dir "$L/root-$n" -D KEEPER="$TAP_TOP/build/bin/ipconfig-keeper" \
 		userspace/mkroot/roots/keeper.spec >"$L/$n.mkroot" 2>&1 || { echo 4 >"$L/$n.rc"; return; }
-	"$VB" --kernel "$kernel" --root-dir "$L/root-$n" --timeout 900 --quiet --name "keeper-$n" --log "$L/$n" \
+	"$VB" --kernel "$kernel" --root-dir "$L/root-$n" --timeout 600 --quiet --name "keeper-$n" --log "$L/$n" \
 		--server-cmd ". $TAP_TOP/tests/virtme/lib/keeper.sh && keeper_scenario $scen" \
-		--append "keeper.ctl=http://$SERVER:8079/ctl keeper.max=800 $append" >"$L/$n.out" 2>&1
+		--append "keeper.ctl=http://$SERVER:8079/ctl keeper.max=480 $append" >"$L/$n.out" 2>&1
 	echo $? >"$L/$n.rc"
 }
 start=$(date +%s)
