@@ -44,6 +44,9 @@ PKGS=(
 	# arm64 boards with U-Boot: emulator, cross compiler, Debian's U-Boot
 	# for QEMU virt, mkimage (boot.scr.uimg), dpkg-deb pulls busybox:arm64
 	qemu-system-arm gcc-aarch64-linux-gnu u-boot-qemu u-boot-tools
+	# ipconfig-keeper: a 60 KB static build (musl), and Kea, which its boot
+	# test renews against (tests/virtme/test_ipconfig_keeper.sh)
+	musl-tools kea-dhcp4-server
 )
 BENCH_PKGS=(kea-dhcp4-server)
 [ "${1:-}" = --bench ] && PKGS+=("${BENCH_PKGS[@]}")

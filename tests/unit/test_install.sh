@@ -14,6 +14,11 @@ for f in bin/vboot bin/vboot-console bin/mkroot bin/kcmerge sbin/netbootd; do
 	check "installed $f is executable" test -x "$T/opt/nbt/$f"
 done
 check "netbootd is in sbin, not bin" test ! -e "$T/opt/nbt/bin/netbootd"
+# ipconfig-keeper: static (it goes into node roots as it is), with its page
+check "installed sbin/ipconfig-keeper is executable" test -x "$T/opt/nbt/sbin/ipconfig-keeper"
+check "installed share/man/man8/ipconfig-keeper.8" test -e "$T/opt/nbt/share/man/man8/ipconfig-keeper.8"
+check "installed ipconfig-keeper is static (no ELF interpreter)" \
+	sh -c "! readelf -lW '$T/opt/nbt/sbin/ipconfig-keeper' | grep -q INTERP"
 # The installed programs run, not just exist.
 expect_status 0 "installed netbootd --help" "$T/opt/nbt/sbin/netbootd" --help
 expect_status 0 "installed kcmerge --help" "$T/opt/nbt/bin/kcmerge" --help
@@ -35,7 +40,8 @@ else
 	skip "the man page renders" "man-db not installed"
 fi
 expect_status 0 "make uninstall" make -s --no-print-directory -C "$TAP_TOP" uninstall DESTDIR="$T" PREFIX=/opt/nbt
-for f in bin/vboot bin/kcmerge bin/mkroot sbin/netbootd share/man/man8/netbootd.8 share/man/man1/kcmerge.1; do
+for f in bin/vboot bin/kcmerge bin/mkroot sbin/netbootd share/man/man8/netbootd.8 share/man/man1/kcmerge.1 \
+	sbin/ipconfig-keeper share/man/man8/ipconfig-keeper.8; do
 	check "uninstall removed $f" test ! -e "$T/opt/nbt/$f"
 done
 

@@ -434,14 +434,28 @@ static int nak(const struct config *c, const struct client *cl, const struct dhc
 	return reply(c, cl, ctx, DHCPNAK, ip, 0, r);
 }
 
+/* RFC 2131 4.3.2: which client state a DHCPREQUEST came from, for the log. */
+static const char *request_state(const struct dhcp_msg *m, const struct dhcp_ctx *ctx, int selecting)
+{
+	return selecting ? "selecting" : dhcp_has(m, DHO_REQUESTED_IP) ? "init-reboot" :
+	       ctx->broadcast ? "rebinding" : "renewing";
+}
+
+static void tag_state(struct dhcp_reply *r, const char *state)
+{
+	size_t n = strlen(r->log);
+
+	snprintf(r->log + n, sizeof(r->log) - n, " [%s]", state);
+}
+
 static int do_request(const struct config *c, struct lease_store *ls, const struct client *cl,
 		      const struct dhcp_ctx *ctx, struct dhcp_reply *r)
 {
 	uint32_t sid, ip = 0, t;
 	int selecting = dhcp_get_ip(cl->m, DHO_SERVER_ID, &sid) == 0;
+	const char *state = request_state(cl->m, ctx, selecting);
 	const struct lease *l;
 	char a[INET_ADDRSTRLEN];
-	const char *state;
 	size_t n;
 
 	if (selecting && sid != ctx->server_ip) {
@@ -458,8 +472,9 @@ static int do_request(const struct config *c, struct lease_store *ls, const stru
 	if ((ip & cl->sub->mask) != cl->sub->net) {
 		/* Init-reboot on a new network: tell it at once (4.3.2). */
 		if (c->authoritative)
-			return nak(c, cl, ctx, ip, r);
-		return say(r, "DHCPREQUEST for %s from %s: wrong subnet", ip_str(ip, a), cl->macs), 0;
+			return nak(c, cl, ctx, ip, r), tag_state(r, state), 0;
+		return say(r, "DHCPREQUEST for %s from %s: wrong subnet [%s]", ip_str(ip, a), cl->macs,
+			   state), 0;
 	}
 	if (c->lb.enabled && !selecting && !cl->host && !in_pool(cl->sub, ip) &&
 	    !config_host_by_ip(c, ip))
@@ -468,20 +483,20 @@ static int do_request(const struct config *c, struct lease_store *ls, const stru
 		return say(r, "DHCPREQUEST for %s from %s: another server's pool", ip_str(ip, a),
 			   cl->macs), 0;
 	if (!ip_ok(c, ls, cl, ip, ctx->now)) {
+		/* A NAK to a renewing or rebinding client says its lease is
+		 * gone: the log says which. */
 		if (selecting || c->authoritative || cl->host)
-			return nak(c, cl, ctx, ip, r);
-		return say(r, "DHCPREQUEST for %s from %s: not ours to give", ip_str(ip, a),
-			   cl->macs), 0;
+			return nak(c, cl, ctx, ip, r), tag_state(r, state), 0;
+		return say(r, "DHCPREQUEST for %s from %s: not ours to give [%s]", ip_str(ip, a),
+			   cl->macs, state), 0;
 	}
 	t = lease_time(cl);
 	if (commit(ls, cl, ip, ctx->now + t, r) < 0)
 		return -1;
 	reply(c, cl, ctx, DHCPACK, ip, t, r);
-	/* RFC 2131 4.3.2: which client state the request came from. */
-	state = selecting ? "selecting" : dhcp_has(cl->m, DHO_REQUESTED_IP) ? "init-reboot" :
-		ctx->broadcast ? "rebinding" : "renewing";
+	/* The state, and the lease granted (a renewal's schedule is T1 of it). */
 	n = strlen(r->log);
-	snprintf(r->log + n, sizeof(r->log) - n, " [%s]", state);
+	snprintf(r->log + n, sizeof(r->log) - n, " [%s] lease %us", state, t);
 	return 0;
 }
 

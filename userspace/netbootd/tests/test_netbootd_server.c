@@ -255,6 +255,8 @@ static void test_dhcp(void)
 	opt(&p, DHO_REQUESTED_IP, &a1, 4);
 	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPNAK && r.dest == DEST_BROADCAST,
 	       "init-reboot for another client's address: NAK, broadcast");
+	TAP_OK(strstr(r.log, "DHCPNAK") && strstr(r.log, "[init-reboot]"), "the NAK's log line names the client state: %s",
+	       r.log);
 	start(&p, DHCPREQUEST, 0x20);
 	opt_ip(&p, DHO_REQUESTED_IP, "203.0.113.5");
 	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPNAK, "init-reboot from another network: NAK");
@@ -263,12 +265,14 @@ static void test_dhcp(void)
 	start(&p, DHCPREQUEST, 0x20);
 	memcpy(p.b + 12, &a1, 4);
 	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPACK && r.dest == DEST_CIADDR &&
-	       r.dst_ip == a1 && strstr(r.log, "[renewing]"), "renewing: ACK unicast to ciaddr");
+	       r.dst_ip == a1 && strstr(r.log, "[renewing] lease "), "renewing: ACK unicast to ciaddr, logged with the lease: %s",
+	       r.log);
 
 	/* Client id (61) wins over chaddr. */
 	start(&p, DHCPREQUEST, 0x33);
 	memcpy(p.b + 12, &a1, 4);
-	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPNAK, "same address, other MAC, no id: NAK");
+	TAP_OK(run(c, ls, &p) == 0 && rtype() == DHCPNAK && strstr(r.log, "[renewing]"),
+	       "same address, other MAC, no id: NAK, logged as a refused renewal: %s", r.log);
 	start(&p, DHCPDISCOVER, 0x34);
 	opt(&p, DHO_CLIENT_ID, "\x01\x52\x54\x00\x00\x00\x20", 7);
 	TAP_OK(run(c, ls, &p) == 0 && rm.h.yiaddr == a1,
