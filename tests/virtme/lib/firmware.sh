@@ -221,7 +221,8 @@ vb_fw_chain_verdict() {
 	case $VB_SERVER in
 	netbootd)
 		log=$run/netbootd.log
-		n_offer=$(grep -c "DHCPACK .* file $f\( \[selecting\]\)\?$" "$log" || true)
+		# The line may go on with the client's label, its state and the lease.
+		n_offer=$(grep -cE "DHCPACK .* file ${f//./\\.}( |$)" "$log" || true)
 		n_sent=$(grep -c "tftp: .*: sent $f done" "$log" || true)
 		n_probe=$(grep -c "tftp: .*: size probe of $f " "$log" || true)
 		;;
