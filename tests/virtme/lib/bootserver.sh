@@ -29,8 +29,6 @@ vb_dnsmasq_start() {
 	# (iPXE's own advice for a DHCP server that names the boot file):
 	# dnsmasq sends 175 options only to clients that sent 175, i.e. iPXE.
 	[ -z "$tftp" ] || args+=(--dhcp-option=encap:175,176,1)
-	# Firmware rules (firmware.sh: UEFI boot files by option 93).
-	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
 	if [ -n "$tftp" ] && [ -n "$ipxefile" ]; then
 		args+=(--enable-tftp --tftp-root="$tftp" --dhcp-userclass=set:ipxe,iPXE
 			--dhcp-boot=tag:!ipxe,"$bootfile" --dhcp-boot=tag:ipxe,"$ipxefile")
@@ -38,6 +36,11 @@ vb_dnsmasq_start() {
 		args+=(--enable-tftp --tftp-root="$tftp")
 		[ -z "$bootfile" ] || args+=(--dhcp-boot="$bootfile")
 	fi
+	# Firmware rules (firmware.sh: UEFI boot files by option 93).  After the
+	# generic dhcp-boot lines: dnsmasq keeps its dhcp-boot list in reverse,
+	# so the rule given last is tried first, and the untagged or !ipxe
+	# rule would otherwise win for an edk2 client too.
+	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
 	[ -z "${VB_DM_ARGS+set}" ] || args+=("${VB_DM_ARGS[@]}")
 	# More arguments, one a line (vboot --arch arm64: boot files by arch).
 	local extra
