@@ -20,6 +20,8 @@ if [ "$(id -u)" != 0 ] || ! git -C "$TAP_TOP" rev-parse --git-dir >/dev/null 2>&
 fi
 T=$(mktemp -d /tmp/nbt-first-use.XXXXXX)
 trap 'rm -rf "$T"' EXIT
+# Like any clone: other users may read it (some suites build as nobody).
+chmod 755 "$T"
 C=$T/clone
 mkdir -p "$C" "$T/logs"
 # The tracked files as they are in this tree now (uncommitted edits too).
