@@ -11,6 +11,9 @@
 # --root minix` failing on first use (the modules' build message was read
 # as the modules' path, and mkroot's failure was not noticed, so QEMU ran
 # without an initrd).  Every other run had these things built already.
+# It works in a clone of its own (its own build/, its own runs): it runs
+# next to the serial suites in make check (tests/run-tests.sh).
+# run-tests: concurrent
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 if [ "$(id -u)" != 0 ] || ! git -C "$TAP_TOP" rev-parse --git-dir >/dev/null 2>&1; then

@@ -15,6 +15,9 @@
 #   kea, dnsmasq  two renewals each against the reference servers
 # Two boots at a time (mostly idle TCG guests).  Verdicts come from the
 # order of events in the logs, not from how fast the machine is.
+# Its boots mostly wait on 60 s lease timers (idle guests): it runs next to
+# the serial suites in make check (tests/run-tests.sh).
+# run-tests: concurrent
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$TAP_TOP" || exit 1
