@@ -44,6 +44,10 @@ PKGS=(
 	# arm64 boards with U-Boot: emulator, cross compiler, Debian's U-Boot
 	# for QEMU virt, mkimage (boot.scr.uimg), dpkg-deb pulls busybox:arm64
 	qemu-system-arm gcc-aarch64-linux-gnu u-boot-qemu u-boot-tools
+	# the arm64 build of ipconfig-keeper: static glibc for the cross
+	# compiler, and QEMU's user-mode emulator to run its tests (by name; no
+	# binfmt handler is registered)
+	libc6-dev-arm64-cross qemu-user
 	# ipconfig-keeper: a 60 KB static build (musl), and Kea, which its boot
 	# test renews against (tests/virtme/test_ipconfig_keeper.sh)
 	musl-tools kea-dhcp4-server

@@ -10,11 +10,17 @@ L=$TAP_TOP/build/logs/harness
 rm -rf "$L"
 mkdir -p "$L"
 
-# What the host looks like; none of it may change because of a run.
+# What the host looks like where a vboot run could leave something: links
+# named like vboot's (vbbr*, vbtap*, vbveth*...), any named network
+# namespace of vboot's (vb*), and mounts on the paths a run mounts over
+# (/run, /etc) or below its own directories.  None of it may change because
+# of a run.  Other suites run at the same time in make check (tests/
+# run-tests.sh, "concurrent") and make namespaces of their own: those are
+# not vboot's to account for.
 host_state() {
-	ip -o link show | awk -F': ' '{ print $2 }' | sort
-	ip netns list 2>/dev/null | sort
-	awk '{ print $5 }' /proc/self/mountinfo | sort
+	ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^vb' | sort
+	ip netns list 2>/dev/null | awk '{ print $1 }' | grep '^vb' | sort
+	awk '{ print $5 }' /proc/self/mountinfo | grep -E '^/run$|^/etc$|vboot' | sort
 }
 # Processes that belong to run DIR (their command lines name it or its marker).
 run_procs() { pgrep -af -- "$1" | grep -v -e pgrep -e test_harness || true; }

@@ -35,6 +35,22 @@ $(BIN)/ipconfig-keeper: $(IPCONFIG_KEEPER_SRC) $(IPCONFIG_KEEPER_HDR) $(KEEPER_D
 	@mkdir -p $(@D)
 	$(KEEPER_CC) $(CSTD) $(KEEPER_CFLAGS) -Os -static -s -o $@ $(IPCONFIG_KEEPER_SRC)
 
+# The same for arm64 nodes (vboot --arch arm64, U-Boot boards): Debian's
+# cross compiler with its static glibc (libc6-dev-arm64-cross).  Built by
+# make check, run only on an arm64 node: this host has no arm64 userland.
+KEEPER_ARM64_CC ?= aarch64-linux-gnu-gcc
+PROGRAMS += $(BIN)/arm64/ipconfig-keeper
+$(BIN)/arm64/ipconfig-keeper: $(IPCONFIG_KEEPER_SRC) $(IPCONFIG_KEEPER_HDR)
+	@mkdir -p $(@D)
+	$(KEEPER_ARM64_CC) $(CSTD) -Os -static -s -o $@ $(IPCONFIG_KEEPER_SRC)
+
+# Its pure tests, cross-built the same way (no sanitizers: static), run
+# under qemu-aarch64 by tests/unit/test_ipconfig_keeper_arm64.sh.
+UNIT_BINARIES += $(BUILD)/t/arm64/test_ipconfig_keeper_fsm $(BUILD)/t/arm64/test_ipconfig_keeper_codec
+$(BUILD)/t/arm64/test_ipconfig_keeper_%: $(IPK)/tests/test_%.c $(IPCONFIG_KEEPER_CORE_SRC) $(IPCONFIG_KEEPER_HDR) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(KEEPER_ARM64_CC) $(CSTD) -O1 -g -static -o $@ $< $(IPCONFIG_KEEPER_CORE_SRC)
+
 $(BUILD)/t/test_ipconfig_keeper_%: $(IPK)/tests/test_%.c $(IPCONFIG_KEEPER_CORE_SRC) $(IPCONFIG_KEEPER_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $< $(IPCONFIG_KEEPER_CORE_SRC)

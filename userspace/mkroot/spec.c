@@ -217,36 +217,64 @@ int spec_add_program(struct spec_ctx *ctx, const char *program, const char *orig
  * busybox's own usage text, which every build of that version and package
  * also carries in its binary.
  */
+/*
+ * Run BUSYBOX with one argument (or none), its output on a pipe; stderr
+ * too when WITH_STDERR.  Returns the read end as a stream and the child in
+ * *pid, or NULL after reporting the failure.
+ */
+static FILE *busybox_run(const struct where *w, const char *busybox, const char *arg, int with_stderr,
+			 pid_t *pid)
+{
+	int pfd[2];
+	FILE *f;
+
+	if (pipe(pfd) < 0) {
+		fail_at(w, "pipe: %s", strerror(errno));
+		return NULL;
+	}
+	*pid = fork();
+	if (*pid < 0) {
+		fail_at(w, "fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return NULL;
+	}
+	if (*pid == 0) {
+		dup2(pfd[1], 1);
+		if (with_stderr)
+			dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		execl(busybox, busybox, arg, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	f = fdopen(pfd[0], "r");
+	if (!f) {
+		close(pfd[0]);
+		waitpid(*pid, NULL, 0);
+		fail_at(w, "fdopen: %s", strerror(errno));
+	}
+	return f;
+}
+
+/* The version string a busybox prints first: "BusyBox v1.35.0 (...)". */
 static int busybox_version(const struct where *w, const char *busybox, char *out, size_t outsz)
 {
-	int pfd[2], status;
+	int status;
 	pid_t pid;
 	FILE *f;
 	char line[256] = "";
 	char *end;
 
-	if (pipe(pfd) < 0)
-		return fail_at(w, "pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		return fail_at(w, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl(busybox, busybox, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	if (f && !fgets(line, sizeof(line), f))
+	f = busybox_run(w, busybox, NULL, 1, &pid);
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f))
 		line[0] = '\0';
-	if (f) {
-		while (fgetc(f) != EOF)
-			;
-		fclose(f);
-	}
+	while (fgetc(f) != EOF)
+		;
+	fclose(f);
 	waitpid(pid, &status, 0);
 	end = strchr(line, ')');
 	if (strncmp(line, "BusyBox v", 9) != 0 || !end)
@@ -280,32 +308,20 @@ static int busybox_same_version(const struct where *w, const struct entry *targe
 /* The applets a busybox binary provides: its own --list. */
 static int busybox_applets(const struct where *w, const char *busybox, struct strlist *out)
 {
-	int pfd[2], status;
+	int status;
 	pid_t pid;
 	FILE *f;
 	char line[256];
 
-	if (pipe(pfd) < 0)
-		return fail_at(w, "pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		return fail_at(w, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		close(pfd[0]);
-		close(pfd[1]);
-		execl(busybox, busybox, "--list", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	f = fdopen(pfd[0], "r");
-	while (f && fgets(line, sizeof(line), f)) {
+	f = busybox_run(w, busybox, "--list", 0, &pid);
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (line[0] && strcmp(line, "busybox") != 0 && !strchr(line, '/'))
 			strlist_add(out, line);
 	}
-	if (f)
-		fclose(f);
+	fclose(f);
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out->n == 0)
 		return fail_at(w, "%s --list failed: is it busybox?", busybox);
