@@ -49,7 +49,8 @@ for entry in "${suites[@]}"; do
 	if concurrent "$cmd"; then
 		echo "# suite $name: started, runs next to the others"
 		bg_start[$name]=$(date +%s)
-		"$cmd" >"$logdir/$name.tap" 2>"$logdir/$name.stderr" &
+		# Its end time, for the summary line: it is reported later.
+		{ "$cmd" >"$logdir/$name.tap" 2>"$logdir/$name.stderr"; rc=$?; date +%s >"$logdir/$name.end"; exit "$rc"; } &
 		bg_pid[$name]=$!
 	fi
 done
@@ -87,7 +88,9 @@ for entry in "${ordered[@]}"; do
 		tail -n 5 "$logdir/$name.stderr" | sed 's/^/  # /'
 		f=$((f + 1))
 	fi
-	echo "# suite $name: $p passed, $f failed, $s skipped ($(($(date +%s) - start))s)"
+	end=$(date +%s)
+	[ -z "${bg_pid[$name]:-}" ] || end=$(cat "$logdir/$name.end" 2>/dev/null || echo "$end")
+	echo "# suite $name: $p passed, $f failed, $s skipped ($((end - start))s)"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
