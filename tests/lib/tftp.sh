@@ -18,3 +18,11 @@ tftp_suite_start() {
 	fi
 	ip link set lo up
 }
+
+# TFTP_SHARED=1 runs a suite against the shared transfer port
+# (tests/unit/test_tftp_shared.sh runs them all that way too): every
+# server start in the suites passes "${TFTP_SERVE_ARGS[@]}".
+# shellcheck disable=SC2034 # used by the suites that source this file
+TFTP_SERVE_ARGS=()
+# shellcheck disable=SC2034
+[ -z "${TFTP_SHARED:-}" ] || TFTP_SERVE_ARGS=(tftp-shared-port=yes)

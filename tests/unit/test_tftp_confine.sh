@@ -39,7 +39,7 @@ mkfifo "$root/fifo"
 mknod "$root/null" c 1 3
 ln -s /dev/zero "$root/zero_link"
 
-"$serve" tftp-root="$root" 2>"$work/serve.log" &
+"$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" 2>"$work/serve.log" &
 srv_pid=$!
 for _ in $(seq 50); do
 	printf '\0\1ok.txt\0octet\0' >"$work/probe"

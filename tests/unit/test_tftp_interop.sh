@@ -31,7 +31,7 @@ sum() { sha256sum <"$1" | cut -d' ' -f1; }
 same() { [ -f "$2" ] && [ "$(sum "$1")" = "$(sum "$2")" ]; }
 
 start_server() {
-	"$serve" tftp-root="$root" "$@" 2>>"$work/serve.log" &
+	"$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" "$@" 2>>"$work/serve.log" &
 	pids+=($!)
 	srv=$!
 	for _ in $(seq 50); do

@@ -26,7 +26,7 @@ mkdir -p "$root"
 head -c 300000 /dev/urandom >"$root/small.bin"
 head -c 3000000 /dev/urandom >"$root/big.bin"
 
-"$serve" tftp-root="$root" tftp-timeout-ms=100 tftp-retries=20 2>"$work/serve.log" &
+"$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" tftp-timeout-ms=100 tftp-retries=20 2>"$work/serve.log" &
 srv=$!
 sleep 0.5
 
@@ -70,7 +70,7 @@ run "windowsize 64 blksize 8192, 8 clients" -f big.bin -v "$root/big.bin" -b 819
 # windowsize, and never saw the end of the file (seen once in CI under
 # load).  A server slower to retransmit than the client, with every packet
 # eligible to be held (-R 100), makes that order certain.
-"$serve" tftp-root="$root" tftp-port=6969 tftp-timeout-ms=1000 tftp-retries=20 2>"$work/serve-slow.log" &
+"$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" tftp-port=6969 tftp-timeout-ms=1000 tftp-retries=20 2>"$work/serve-slow.log" &
 slow=$!
 sleep 0.5
 out=$("$load" -p 6969 -T 100 -m 50 -f small.bin -v "$root/small.bin" -b 1468 -w 16 -R 100 2>&1)

@@ -26,7 +26,7 @@ head -c 40000000 /dev/urandom >"$work/orig.bin"
 cp "$work/orig.bin" "$root/big.bin"
 head -c 100000 /dev/urandom >"$root/small.bin"
 
-"$serve" tftp-root="$root" 2>"$work/serve.log" &
+"$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" 2>"$work/serve.log" &
 srv=$!
 sleep 0.5
 

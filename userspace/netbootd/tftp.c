@@ -20,6 +20,16 @@
  * is refused (no checksum offload, blksize above the path MTU) falls back
  * to one message per block for good.  The per-packet cost used to be the
  * syscall pair plus a wakeup of the receiver per packet.
+ *
+ * With tftp-shared-port, every transfer uses one server socket (its port
+ * chosen once at start) and datagrams are matched to transfers by the
+ * peer's address and port (tftp_demux.c).  That lets a lock-step storm be
+ * served in batches: one recvmmsg() takes in the ACKs of up to RX_SHARED
+ * transfers, and the blocks they release go out with one sendmmsg() to as
+ * many peers.  Per-transfer sockets cost a recvmsg() and a sendmsg() per
+ * block, whatever the load.  Replies from the shared socket carry their
+ * source address in IP_PKTINFO, so a multi-homed server still answers
+ * from the address each client asked.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,6 +56,7 @@
 #include "log.h"
 #include "loop.h"
 #include "tftp.h"
+#include "tftp_demux.h"
 #include "tftp_path.h"
 #include "tftp_proto.h"
 #include "tftp_xfer.h"
@@ -102,6 +113,35 @@ struct tftp_conn {
 	uint64_t probe_block, probe_ms;	/* the timed block (0: none), when it went */
 	int want_out;			/* socket buffer was full */
 	int no_gso;			/* UDP_SEGMENT refused: one message per block */
+	/* tftp-shared-port: sock is the server's shared socket. */
+	int shared;
+	struct in_addr local;		/* the address the request came to */
+	struct demux_node dn;		/* in the server's demux, by peer */
+	int pend_slot, out_slot;	/* in the batch's lists, or -1 */
+};
+
+#define RX_SHARED_MAX 64
+
+struct shared_rx {
+	struct sockaddr_in from;
+	struct iovec iov;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+};
+
+/* A queued lock-step block: its header here, its payload in the file's
+ * mapping (which outlives the batch). */
+struct shared_out {
+	struct tftp_conn *c;		/* NULL: the transfer went away */
+	uint8_t hdr[TFTP_HDR];
+	struct iovec iov[2];
+	size_t len;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
 };
 
 struct tftp_server {
@@ -121,7 +161,7 @@ struct tftp_server {
 	struct iovec biov[128], rdiov[64];
 	struct mmsghdr bmsg[64];
 	union {
-		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		char buf[CMSG_SPACE(sizeof(uint16_t)) + CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} bctl[64];
 	unsigned bpkts[64];		/* packets in each message */
@@ -132,6 +172,20 @@ struct tftp_server {
 	struct sockaddr_in rxfrom[8];
 	struct iovec rxiov[8];
 	struct mmsghdr rxmsg[8];
+	/* tftp-shared-port: the socket, its demux, and one batch's state:
+	 * what came in (RX_SHARED datagrams), the transfers it released
+	 * (pend), and the lock-step blocks queued for one sendmmsg() (out). */
+	int xsock;
+	struct tftp_demux demux;
+	uint8_t *xrx;
+	struct shared_rx *srx;
+	struct mmsghdr xmm[RX_SHARED_MAX];
+	struct tftp_conn *pend[RX_SHARED_MAX];
+	unsigned npend;
+	struct shared_out *out;
+	struct mmsghdr *outm;
+	unsigned nout;
+	int batching;			/* send_window() queues lock-step blocks */
 };
 
 #define PKT_CAP (TFTP_HDR + TFTP_BLKSIZE_MAX)
@@ -281,9 +335,56 @@ static void file_put(struct tftp_server *s, struct tftp_file *f)
 
 /* ---------------------------------------------------------------- sending */
 
+/* Appends an IP_PKTINFO naming the source address to mh's control data,
+ * in buf (cap bytes; mh->msg_controllen of it, a CMSG_SPACE multiple, are
+ * in use already).  The shared socket is bound to the wildcard address. */
+static void put_pktinfo(struct msghdr *mh, char *buf, size_t cap, struct in_addr local)
+{
+	size_t used = mh->msg_controllen;
+	struct in_pktinfo pi;
+	struct cmsghdr *cm;
+
+	if (used + CMSG_SPACE(sizeof(pi)) > cap)
+		return;
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst = local;
+	mh->msg_control = buf;
+	mh->msg_controllen = used + CMSG_SPACE(sizeof(pi));
+	cm = (struct cmsghdr *)(void *)(buf + used);
+	cm->cmsg_level = IPPROTO_IP;
+	cm->cmsg_type = IP_PKTINFO;
+	cm->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+}
+
+/* One datagram of this transfer's, from its own socket or the shared one. */
+static ssize_t conn_sendto(struct tftp_conn *c, const void *p, size_t n, const struct sockaddr_in *to)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)p, n };
+	struct msghdr mh = {
+		.msg_name = (void *)to, .msg_namelen = sizeof(*to), .msg_iov = &iov, .msg_iovlen = 1,
+	};
+
+	if (c->shared)
+		put_pktinfo(&mh, ctl.buf, sizeof(ctl.buf), c->local);
+	return sendmsg(c->sock, &mh, 0);
+}
+
+static void conn_error(struct tftp_conn *c, const struct sockaddr_in *to, int code, const char *msg)
+{
+	size_t n = tftp_encode_error(c->srv->aux, 512, (uint16_t)code, msg);
+
+	if (conn_sendto(c, c->srv->aux, n, to) < 0)
+		log_msg(LOG_DEBUG, "tftp: error packet not sent: %s", strerror(errno));
+}
+
 static void send_pkt(struct tftp_conn *c, const uint8_t *p, size_t n)
 {
-	ssize_t r = sendto(c->sock, p, n, 0, (const struct sockaddr *)&c->peer, sizeof(c->peer));
+	ssize_t r = conn_sendto(c, p, n, &c->peer);
 
 	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) && !c->want_out) {
 		/* Resent on EPOLLOUT or by the timer; others are not held up. */
@@ -456,8 +557,6 @@ static long fill_batch(struct tftp_conn *c, uint64_t idx, unsigned k)
 	return (long)k;
 }
 
-static void conn_finish(struct tftp_conn *c, int ok);
-
 /* The nb packets of the batch as messages: runs of up to per_msg packets
  * (one GSO message each), or one packet per message.  Each packet is two
  * vectors, its header (in batch) and its payload (s->bdata).  Returns how
@@ -489,17 +588,122 @@ static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
 			uint16_t seg = (uint16_t)stride;
 
 			mh->msg_control = s->bctl[m].buf;
-			mh->msg_controllen = sizeof(s->bctl[m].buf);
+			mh->msg_controllen = CMSG_SPACE(sizeof(seg));
 			cm = CMSG_FIRSTHDR(mh);
 			cm->cmsg_level = SOL_UDP;
 			cm->cmsg_type = UDP_SEGMENT;
 			cm->cmsg_len = CMSG_LEN(sizeof(seg));
 			memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
 		}
+		if (c->shared)
+			put_pktinfo(mh, s->bctl[m].buf, sizeof(s->bctl[m].buf), c->local);
 		s->bpkts[m++] = q;
 		j += q;
 	}
 	return m;
+}
+
+/* Shared port, lock-step, a mapped file: block idx goes into the batch's
+ * send queue instead of out at once; flush_out() sends the queue with one
+ * sendmmsg() and does the accounting send_window() would have done. */
+static int can_queue(const struct tftp_conn *c)
+{
+	return c->srv->batching && c->shared && c->x.windowsize == 1 && !c->x.writing &&
+	       c->mode == TFTP_MODE_OCTET && c->file && c->file->map && c->out_slot < 0 &&
+	       c->srv->nout < RX_SHARED_MAX;
+}
+
+static void queue_block(struct tftp_conn *c, uint64_t idx)
+{
+	struct tftp_server *s = c->srv;
+	struct shared_out *o = &s->out[s->nout];
+	uint64_t size = (uint64_t)c->file->size, at = (idx - 1) * c->x.blksize;
+	struct msghdr *mh = &s->outm[s->nout].msg_hdr;
+
+	o->c = c;
+	o->len = at >= size ? 0 : size - at < c->x.blksize ? (size_t)(size - at) : c->x.blksize;
+	tftp_encode_data_hdr(o->hdr, TFTP_HDR, (uint16_t)idx);
+	o->iov[0] = (struct iovec){ o->hdr, TFTP_HDR };
+	o->iov[1] = (struct iovec){ (void *)(c->file->map + (at < size ? at : 0)), o->len };
+	memset(mh, 0, sizeof(*mh));
+	mh->msg_name = &c->peer;
+	mh->msg_namelen = sizeof(c->peer);
+	mh->msg_iov = o->iov;
+	mh->msg_iovlen = 2;
+	put_pktinfo(mh, o->ctl.buf, sizeof(o->ctl.buf), c->local);
+	c->out_slot = (int)s->nout++;
+}
+
+/* What send_window() does after a send, for one queued block that went. */
+static void queued_sent(struct tftp_conn *c, size_t len)
+{
+	uint64_t end = (xfer_next(&c->x) - 1) * c->x.blksize + len;
+
+	xfer_sent(&c->x, len < c->x.blksize);
+	if (end > c->bytes)
+		c->bytes = end;
+	arm(c);
+}
+
+static void conn_finish(struct tftp_conn *c, int ok);
+
+/* Sends the batch's queued blocks.  A transfer whose block did not go
+ * (socket buffer full) waits for EPOLLOUT like any other; one whose file
+ * shrank under it (EFAULT) ends as on a read error. */
+static void flush_out(struct tftp_server *s)
+{
+	unsigned i, j, n = 0;
+	int r;
+
+	/* Leave out the blocks of transfers that ended since they were queued. */
+	for (i = 0; i < s->nout; i++) {
+		if (!s->out[i].c)
+			continue;
+		if (n != i) {
+			s->out[n] = s->out[i];
+			s->outm[n] = s->outm[i];
+			s->outm[n].msg_hdr.msg_iov = s->out[n].iov;
+			s->outm[n].msg_hdr.msg_control = s->out[n].ctl.buf;
+			s->out[n].iov[0].iov_base = s->out[n].hdr;
+		}
+		s->out[n].c->out_slot = (int)n;
+		n++;
+	}
+	s->nout = 0;
+	for (i = 0; i < n;) {
+		r = sendmmsg(s->xsock, s->outm + i, n - i, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+			for (j = i; j < n; j++) {
+				s->out[j].c->out_slot = -1;
+				s->out[j].c->want_out = 1;
+			}
+			loop_mod_fd(s->loop, s->xsock, EPOLLIN | EPOLLOUT);
+			return;
+		}
+		if (r <= 0) {
+			struct tftp_conn *c = s->out[i].c;
+
+			c->out_slot = -1;
+			if (errno == EFAULT) {
+				conn_error(c, &c->peer, TFTP_ENOTDEF, "read error");
+				log_msg(LOG_WARNING, "tftp: %s: %s shrank during the transfer",
+					c->peer_str, c->name);
+				conn_finish(c, 0);
+			} else {
+				/* Lost, as on a lossy link: the timer resends it. */
+				queued_sent(c, s->out[i].len);
+			}
+			i++;
+			continue;
+		}
+		for (j = i; j < i + (unsigned)r; j++) {
+			s->out[j].c->out_slot = -1;
+			queued_sent(s->out[j].c, s->out[j].len);
+		}
+		i += (unsigned)r;
+	}
 }
 
 /* Returns 1 when the transfer is gone (finished or failed). */
@@ -521,9 +725,13 @@ static int send_window(struct tftp_conn *c)
 			c->probe_block = idx;	/* first sent now: its ACK times the path */
 			c->probe_ms = loop_now_ms(s->loop);
 		}
+		if (can_queue(c)) {
+			queue_block(c, idx);
+			return 0;
+		}
 		nb = fill_batch(c, idx, k);
 		if (nb < 0) {
-			send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
+			conn_error(c, &c->peer, TFTP_ENOTDEF, "read error");
 			log_msg(LOG_WARNING, "tftp: %s: read error on %s: %s", c->peer_str, c->name,
 				strerror(errno));
 			conn_finish(c, 0);
@@ -546,7 +754,7 @@ static int send_window(struct tftp_conn *c)
 				continue;
 			if (errno == EFAULT) {
 				/* The mapped file was truncated under us. */
-				send_error_to(c->sock, &c->peer, TFTP_ENOTDEF, "read error", s->aux);
+				conn_error(c, &c->peer, TFTP_ENOTDEF, "read error");
 				log_msg(LOG_WARNING, "tftp: %s: %s shrank during the transfer",
 					c->peer_str, c->name);
 				conn_finish(c, 0);
@@ -610,7 +818,13 @@ static void conn_free(struct tftp_conn *c)
 
 	if (c->timer)
 		loop_timer_cancel(s->loop, c->timer);
-	if (c->sock >= 0) {
+	if (c->shared) {
+		demux_del(&s->demux, &c->dn);
+		if (c->pend_slot >= 0)
+			s->pend[c->pend_slot] = NULL;
+		if (c->out_slot >= 0)
+			s->out[c->out_slot].c = NULL;
+	} else if (c->sock >= 0) {
 		loop_del_fd(s->loop, c->sock);
 		close(c->sock);
 	}
@@ -721,7 +935,7 @@ static void conn_timer(struct loop *l, void *ctx)
 /* Fails the transfer with an ERROR to the peer; always returns 1. */
 static int conn_abort(struct tftp_conn *c, int code, const char *msg)
 {
-	send_error_to(c->sock, &c->peer, code, msg, c->srv->aux);
+	conn_error(c, &c->peer, code, msg);
 	conn_finish(c, 0);
 	return 1;
 }
@@ -767,6 +981,71 @@ static int handle_data(struct tftp_conn *c, const struct tftp_packet *p)
 			c->final, c->bytes);
 	}
 	return on_action(c, a);
+}
+
+/* One datagram from this transfer's peer.  Returns 1 when the transfer is
+ * gone; sets *send_later when an ACK released blocks (sent once after all
+ * the ACKs at hand are taken in). */
+static int conn_packet(struct tftp_conn *c, const uint8_t *pkt, size_t n, int *send_later)
+{
+	struct tftp_packet p;
+	const char *why;
+
+	if (tftp_parse_packet(pkt, n, &p, &why) != 0) {
+		log_drop("tftp", c->peer_str, "%s", why);
+		conn_abort(c, TFTP_EBADOP, why);
+		return 1;
+	}
+	if (p.op == TFTP_ERROR) {
+		/* PXE ROMs and edk2 ask for tsize, read the OACK and
+		 * close with an ERROR (edk2: 8) on purpose, then ask
+		 * again: a size probe, no failure of ours.  A client
+		 * that asked no tsize and refuses the OACK did not get
+		 * its file: say so. */
+		if (c->x.state == XFER_OACK && c->g.acked.tsize >= 0) {
+			c->srv->cnt.probes++;
+			log_msg(LOG_INFO, "tftp: %s: size probe of %s (tsize %" PRId64
+				"), closed by the client (error %u)", c->peer_str, c->name,
+				c->g.acked.tsize, p.error);
+			conn_free(c);
+		} else if (c->x.state == XFER_OACK) {
+			c->srv->cnt.aborted++;
+			log_msg(LOG_INFO, "tftp: %s: client refused the options for %s (error %u)",
+				c->peer_str, c->name, p.error);
+			conn_free(c);
+		} else if (c->x.state == XFER_DALLY) {
+			conn_free(c);
+		} else {
+			log_msg(LOG_INFO, "tftp: %s: client aborted %s (error %u)", c->peer_str,
+				c->name, p.error);
+			conn_finish(c, 0);
+		}
+		return 1;
+	}
+	if (p.op == TFTP_ACK && !c->x.writing) {
+		uint64_t before = c->x.acked;
+		enum tftp_action a = xfer_on_ack(&c->x, p.block);
+
+		if (c->x.acked > before) {
+			c->backoff = 0;
+			if (c->probe_block && c->x.acked >= c->probe_block)
+				rtt_sample(c, loop_now_ms(c->srv->loop));
+		}
+
+		if (a == XA_SEND)
+			*send_later = 1;
+		else if (on_action(c, a))
+			return 1;
+	} else if (p.op == TFTP_DATA && c->x.writing) {
+		if (handle_data(c, &p))
+			return 1;
+	} else {
+		log_drop("tftp", c->peer_str, "%s in a %s transfer", tftp_op_name(p.op),
+			 c->x.writing ? "write" : "read");
+		conn_abort(c, TFTP_EBADOP, "unexpected packet");
+		return 1;
+	}
+	return 0;
 }
 
 static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
@@ -823,8 +1102,6 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 			socklen_t fl = s->rxmsg[j].msg_hdr.msg_namelen;
 			const uint8_t *pkt = s->rx + (size_t)j * PKT_CAP;
 			size_t n = s->rxmsg[j].msg_len;
-			struct tftp_packet p;
-			const char *why;
 			char fs[24];
 
 			if (fl != sizeof(from) || from.sin_addr.s_addr != c->peer.sin_addr.s_addr ||
@@ -833,69 +1110,139 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				 * transfer goes on. */
 				peer_fmt(&from, fs, sizeof(fs));
 				log_drop("tftp", fs, "packet for another transfer's TID");
-				send_error_to(c->sock, &from, TFTP_EBADID, "unknown transfer ID", s->aux);
+				conn_error(c, &from, TFTP_EBADID, "unknown transfer ID");
 				continue;
 			}
-			if (tftp_parse_packet(pkt, n, &p, &why) != 0) {
-				log_drop("tftp", c->peer_str, "%s", why);
-				conn_abort(c, TFTP_EBADOP, why);
+			if (conn_packet(c, pkt, n, &send_later))
 				return;
-			}
-			if (p.op == TFTP_ERROR) {
-				/* PXE ROMs and edk2 ask for tsize, read the OACK and
-				 * close with an ERROR (edk2: 8) on purpose, then ask
-				 * again: a size probe, no failure of ours.  A client
-				 * that asked no tsize and refuses the OACK did not get
-				 * its file: say so. */
-				if (c->x.state == XFER_OACK && c->g.acked.tsize >= 0) {
-					s->cnt.probes++;
-					log_msg(LOG_INFO, "tftp: %s: size probe of %s (tsize %" PRId64
-						"), closed by the client (error %u)", c->peer_str, c->name,
-						c->g.acked.tsize, p.error);
-					conn_free(c);
-				} else if (c->x.state == XFER_OACK) {
-					s->cnt.aborted++;
-					log_msg(LOG_INFO, "tftp: %s: client refused the options for %s (error %u)",
-						c->peer_str, c->name, p.error);
-					conn_free(c);
-				} else if (c->x.state == XFER_DALLY) {
-					conn_free(c);
-				} else {
-					log_msg(LOG_INFO, "tftp: %s: client aborted %s (error %u)", c->peer_str,
-						c->name, p.error);
-					conn_finish(c, 0);
-				}
-				return;
-			}
-			if (p.op == TFTP_ACK && !c->x.writing) {
-				uint64_t before = c->x.acked;
-				enum tftp_action a = xfer_on_ack(&c->x, p.block);
-
-				if (c->x.acked > before) {
-					c->backoff = 0;
-					if (c->probe_block && c->x.acked >= c->probe_block)
-						rtt_sample(c, loop_now_ms(l));
-				}
-
-				if (a == XA_SEND)
-					send_later = 1;
-				else if (on_action(c, a))
-					return;
-			} else if (p.op == TFTP_DATA && c->x.writing) {
-				if (handle_data(c, &p))
-					return;
-			} else {
-				log_drop("tftp", c->peer_str, "%s in a %s transfer", tftp_op_name(p.op),
-					 c->x.writing ? "write" : "read");
-				conn_abort(c, TFTP_EBADOP, "unexpected packet");
-				return;
-			}
 		}
 		if (got < slots || slots == 1)
 			break;
 	}
 	if (send_later)
 		send_window(c);
+}
+
+/* Error 5 from the shared port to a datagram that is no transfer's (RFC
+ * 1350); never to an ERROR, so two confused peers cannot ping-pong. */
+static void shared_stranger(struct tftp_server *s, const struct sockaddr_in *from,
+			    struct in_addr local, const uint8_t *pkt, size_t n)
+{
+	struct tftp_conn tmp;
+	char fs[24];
+
+	peer_fmt(from, fs, sizeof(fs));
+	log_drop("tftp", fs, "packet for no transfer on the shared port");
+	if (n >= 2 && pkt[0] == 0 && pkt[1] == TFTP_ERROR)
+		return;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.srv = s;
+	tmp.sock = s->xsock;
+	tmp.shared = 1;
+	tmp.local = local;
+	conn_error(&tmp, from, TFTP_EBADID, "unknown transfer ID");
+}
+
+/* EPOLLOUT on the shared port: the transfers that found it full go on. */
+static void shared_resume(struct tftp_server *s)
+{
+	struct tftp_conn *c, *next;
+
+	loop_mod_fd(s->loop, s->xsock, EPOLLIN);
+	for (c = s->conns; c; c = next) {
+		next = c->next;
+		if (!c->shared || !c->want_out)
+			continue;
+		c->want_out = 0;
+		if (c->x.state == XFER_OACK)
+			send_oack(c);
+		else if (!c->x.writing)
+			send_window(c);
+		else
+			send_ack(c);
+	}
+}
+
+/* The shared transfer port: up to RX_SHARED_MAX datagrams at a time, each
+ * to its transfer by peer; then the blocks that batch released, queued and
+ * sent with one sendmmsg().  Bounded per wakeup, like conn_io(). */
+static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
+{
+	struct tftp_server *s = ctx;
+	unsigned i, round;
+
+	(void)l;
+	(void)fd;
+	if (events & EPOLLOUT)
+		shared_resume(s);
+	for (round = 0; round < 8; round++) {
+		int got;
+
+		for (i = 0; i < RX_SHARED_MAX; i++) {
+			struct msghdr *mh = &s->xmm[i].msg_hdr;
+
+			s->srx[i].iov = (struct iovec){ s->xrx + (size_t)i * PKT_CAP, PKT_CAP };
+			memset(mh, 0, sizeof(*mh));
+			mh->msg_name = &s->srx[i].from;
+			mh->msg_namelen = sizeof(s->srx[i].from);
+			mh->msg_iov = &s->srx[i].iov;
+			mh->msg_iovlen = 1;
+			mh->msg_control = s->srx[i].ctl.buf;
+			mh->msg_controllen = sizeof(s->srx[i].ctl.buf);
+		}
+		got = recvmmsg(s->xsock, s->xmm, RX_SHARED_MAX, 0, NULL);
+		if (got <= 0)
+			break;
+		for (i = 0; i < (unsigned)got; i++) {
+			struct msghdr *mh = &s->xmm[i].msg_hdr;
+			const struct sockaddr_in *from = &s->srx[i].from;
+			const uint8_t *pkt = s->xrx + (size_t)i * PKT_CAP;
+			size_t n = s->xmm[i].msg_len;
+			struct demux_node *dn;
+			struct tftp_conn *c;
+			int later = 0;
+
+			if (mh->msg_namelen != sizeof(*from) || from->sin_family != AF_INET)
+				continue;
+			dn = demux_find(&s->demux, from->sin_addr.s_addr, from->sin_port);
+			if (!dn) {
+				struct in_addr local = { 0 };
+				struct cmsghdr *cm;
+
+				for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+					if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+						struct in_pktinfo pi;
+
+						memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+						local = pi.ipi_spec_dst;
+					}
+				shared_stranger(s, from, local, pkt, n);
+				continue;
+			}
+			c = (struct tftp_conn *)(void *)((char *)dn - offsetof(struct tftp_conn, dn));
+			if (conn_packet(c, pkt, n, &later))
+				continue;	/* gone, and out of the lists */
+			if (later && c->pend_slot < 0) {
+				c->pend_slot = (int)s->npend;
+				s->pend[s->npend++] = c;
+			}
+		}
+		s->batching = 1;
+		for (i = 0; i < s->npend; i++) {
+			struct tftp_conn *c = s->pend[i];
+
+			if (!c)
+				continue;
+			s->pend[i] = NULL;
+			c->pend_slot = -1;
+			send_window(c);
+		}
+		s->npend = 0;
+		s->batching = 0;
+		flush_out(s);
+		if (got < RX_SHARED_MAX)
+			break;
+	}
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -1034,6 +1381,21 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 		refuse(s, local, peer, peer_str, code, why, shown);
 		return;
 	}
+	if (s->xsock >= 0) {
+		struct demux_node *dn = demux_find(&s->demux, peer->sin_addr.s_addr, peer->sin_port);
+		const struct tftp_conn *o = dn ? (const struct tftp_conn *)(const void *)((const char *)dn -
+						 offsetof(struct tftp_conn, dn)) : NULL;
+
+		/* The same request again while its transfer runs: a resend
+		 * that crossed our first answer (PXE ROMs resend the RRQ on
+		 * their own timer), not a new transfer.  On a shared port a
+		 * second one could not be told from the first. */
+		if (o && !o->x.writing && req.op == TFTP_RRQ && o->x.state != XFER_DALLY &&
+		    !strcmp(o->name, shown)) {
+			log_drop("tftp", peer_str, "'%s': repeated request, its transfer is running", shown);
+			return;
+		}
+	}
 	if (s->cfg.max_transfers && s->cnt.active >= s->cfg.max_transfers) {
 		refuse(s, local, peer, peer_str, TFTP_ENOTDEF, "server busy", shown);
 		return;
@@ -1046,6 +1408,8 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	c->srv = s;
 	c->sock = -1;
 	c->wfd = -1;
+	c->pend_slot = -1;
+	c->out_slot = -1;
 	c->peer = *peer;
 	c->mode = req.mode;
 	memcpy(c->peer_str, peer_str, sizeof(peer_str));
@@ -1099,8 +1463,33 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 		}
 		c->ckpt[1 % (c->g.windowsize + 1)].carry = -1;
 	}
-	c->sock = ephemeral_socket(local);
-	if (c->sock < 0 || loop_add_fd(s->loop, c->sock, EPOLLIN, conn_io, c) < 0) {
+	if (s->xsock >= 0) {
+		struct demux_node *old = demux_find(&s->demux, peer->sin_addr.s_addr, peer->sin_port);
+
+		/* The peer asks for another file from the same port: on a
+		 * shared server port the two transfers could not be told
+		 * apart, and the client has moved on from the old one. */
+		if (old) {
+			struct tftp_conn *o = (struct tftp_conn *)(void *)((char *)old -
+									offsetof(struct tftp_conn, dn));
+
+			log_msg(LOG_INFO, "tftp: %s: new request from the same port ends %s", peer_str,
+				o->name);
+			if (o->x.state == XFER_DALLY || o->x.state == XFER_OACK)
+				conn_free(o);
+			else
+				conn_finish(o, 0);
+		}
+		c->shared = 1;
+		c->sock = s->xsock;
+		c->local = local;
+		c->dn.addr = peer->sin_addr.s_addr;
+		c->dn.port = peer->sin_port;
+		demux_add(&s->demux, &c->dn);
+	} else {
+		c->sock = ephemeral_socket(local);
+	}
+	if (!c->shared && (c->sock < 0 || loop_add_fd(s->loop, c->sock, EPOLLIN, conn_io, c) < 0)) {
 		log_msg(LOG_WARNING, "tftp: %s: no socket for %s: %s", peer_str, shown, strerror(errno));
 		if (c->sock >= 0)
 			close(c->sock);
@@ -1112,7 +1501,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	bufsz = (int)((c->g.blksize + 64) * (c->g.windowsize + 1));
 	if (bufsz > (1 << 20))
 		bufsz = 1 << 20;
-	if (bufsz > 212992)
+	if (bufsz > 212992 && !c->shared)
 		setsockopt(c->sock, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
 	log_msg(LOG_INFO, "tftp: %s: %s %s %s blksize %u window %u", peer_str,
 		req.op == TFTP_RRQ ? "read" : "write", shown,
@@ -1167,6 +1556,59 @@ static void listen_io(struct loop *l, int fd, uint32_t events, void *ctx)
 
 /* ---------------------------------------------------------------- server */
 
+/* tftp-shared-port: the one socket every transfer uses, on a port chosen
+ * by the kernel now (like an ephemeral one, but for the daemon's life),
+ * with buffers for a storm's worth of transfers.  0, or -1 with errno. */
+static int shared_start(struct tftp_server *s)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof(sa);
+	int one = 1, sz = 8 << 20;
+	unsigned buckets = s->cfg.max_transfers ? s->cfg.max_transfers : 4096;
+
+	s->xrx = malloc((size_t)RX_SHARED_MAX * PKT_CAP);
+	s->srx = calloc(RX_SHARED_MAX, sizeof(*s->srx));
+	s->out = calloc(RX_SHARED_MAX, sizeof(*s->out));
+	s->outm = calloc(RX_SHARED_MAX, sizeof(*s->outm));
+	if (!s->xrx || !s->srx || !s->out || !s->outm || demux_init(&s->demux, buckets) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	s->xsock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->xsock < 0)
+		return -1;
+	setsockopt(s->xsock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	/* Past rmem_max/wmem_max while still privileged: every transfer's
+	 * ACKs queue on this one socket. */
+	if (setsockopt(s->xsock, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(s->xsock, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(s->xsock, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		setsockopt(s->xsock, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	if (s->cfg.listen[0])
+		inet_pton(AF_INET, s->cfg.listen, &sa.sin_addr);
+	if (bind(s->xsock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(s->xsock, (struct sockaddr *)&sa, &sl) < 0 ||
+	    loop_add_fd(s->loop, s->xsock, EPOLLIN, shared_io, s) < 0)
+		return -1;
+	log_msg(LOG_INFO, "tftp: transfers share port %u (tftp-shared-port)", ntohs(sa.sin_port));
+	return 0;
+}
+
+static void shared_stop(struct tftp_server *s)
+{
+	if (s->xsock >= 0) {
+		loop_del_fd(s->loop, s->xsock);
+		close(s->xsock);
+	}
+	demux_free(&s->demux);
+	free(s->xrx);
+	free(s->srx);
+	free(s->out);
+	free(s->outm);
+}
+
 static int open_dirs(const struct tftp_config *c, int *rootfd, int *upfd, char *err, size_t errlen)
 {
 	*upfd = -1;
@@ -1206,6 +1648,7 @@ struct tftp_server *tftp_server_start(struct loop *l, const struct tftp_config *
 	s->loop = l;
 	s->cfg = *c;
 	s->sock = -1;
+	s->xsock = -1;
 	s->pkt = malloc(PKT_CAP);
 	s->aux = malloc(PKT_CAP + 1);
 	s->batch = malloc(BATCH_BYTES);
@@ -1235,12 +1678,19 @@ struct tftp_server *tftp_server_start(struct loop *l, const struct tftp_config *
 	if (bind(s->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    loop_add_fd(l, s->sock, EPOLLIN, listen_io, s) < 0)
 		goto fail_sock;
+	if (c->shared_port && shared_start(s) < 0) {
+		snprintf(err, errlen, "tftp-shared-port: %s", strerror(errno));
+		loop_del_fd(l, s->sock);
+		goto fail_shared;
+	}
 	log_msg(LOG_INFO, "tftp: serving %s on %s:%u%s", c->root, c->listen[0] ? c->listen : "0.0.0.0",
 		c->port, c->upload_dir[0] ? ", uploads allowed" : "");
 	return s;
 fail_sock:
 	snprintf(err, errlen, "tftp socket %s:%u: %s", c->listen[0] ? c->listen : "0.0.0.0", c->port,
 		 strerror(errno));
+fail_shared:
+	shared_stop(s);
 	if (s->sock >= 0)
 		close(s->sock);
 	close(s->rootfd);
@@ -1259,8 +1709,9 @@ int tftp_server_reload(struct tftp_server *s, const struct tftp_config *c, char 
 {
 	int rootfd, upfd;
 
-	if (strcmp(c->listen, s->cfg.listen) || c->port != s->cfg.port) {
-		snprintf(err, errlen, "tftp-listen and tftp-port change only on restart");
+	if (strcmp(c->listen, s->cfg.listen) || c->port != s->cfg.port ||
+	    c->shared_port != s->cfg.shared_port) {
+		snprintf(err, errlen, "tftp-listen, tftp-port and tftp-shared-port change only on restart");
 		return -1;
 	}
 	if (open_dirs(c, &rootfd, &upfd, err, errlen) < 0)
@@ -1280,6 +1731,7 @@ void tftp_server_stop(struct tftp_server *s)
 		return;
 	while (s->conns)
 		conn_free(s->conns);
+	shared_stop(s);
 	loop_del_fd(s->loop, s->sock);
 	close(s->sock);
 	close(s->rootfd);

@@ -3,7 +3,8 @@
  * tftp.h - netbootd's TFTP server: configuration keys (tftp-*) and the
  * server that runs in netbootd's event loop.  Read-only by default; every
  * file is opened beneath tftp-root with openat2(RESOLVE_BENEATH |
- * RESOLVE_NO_MAGICLINKS); each transfer has its own ephemeral socket.
+ * RESOLVE_NO_MAGICLINKS); each transfer has its own ephemeral socket, or
+ * with tftp-shared-port all transfers share one (batched I/O for storms).
  */
 #ifndef NETBOOTD_TFTP_H
 #define NETBOOTD_TFTP_H
@@ -27,6 +28,7 @@ struct tftp_config {
 	char client_dir[128];	/* tftp-client-dir: per-client files, relative to root */
 	char upload_dir[256];	/* tftp-upload-dir: absolute; empty: WRQ refused */
 	int upload_overwrite;	/* tftp-upload-overwrite */
+	int shared_port;	/* tftp-shared-port: one transfer port for all */
 	uint64_t upload_max;	/* tftp-upload-max-size, bytes */
 };
 

@@ -2,12 +2,12 @@
 # Included from userspace/netbootd/build.mk, which adds TFTP_SRC to the daemon.
 
 TFTP_PURE_SRC := userspace/netbootd/rfc1350.c userspace/netbootd/rfc2347.c \
-	userspace/netbootd/tftp_xfer.c userspace/netbootd/tftp_path.c
+	userspace/netbootd/tftp_xfer.c userspace/netbootd/tftp_path.c userspace/netbootd/tftp_demux.c
 TFTP_HDR := userspace/netbootd/tftp_proto.h userspace/netbootd/tftp_xfer.h \
-	userspace/netbootd/tftp_path.h userspace/netbootd/tftp.h
+	userspace/netbootd/tftp_path.h userspace/netbootd/tftp.h userspace/netbootd/tftp_demux.h
 TFTP_SRC := $(TFTP_PURE_SRC) userspace/netbootd/tftp.c userspace/netbootd/tftp_config.c
 
-UNIT_BINARIES += $(BUILD)/t/test_tftp_codec $(BUILD)/t/test_tftp_xfer \
+UNIT_BINARIES += $(BUILD)/t/test_tftp_codec $(BUILD)/t/test_tftp_xfer $(BUILD)/t/test_tftp_demux \
 	$(BUILD)/t/fuzz_tftp_request $(BUILD)/t/tftp_load $(BUILD)/t/tftp_serve
 
 $(BUILD)/t/test_tftp_%: tests/unit/test_tftp_%.c tests/unit/tap.h $(TFTP_PURE_SRC) $(TFTP_HDR)

@@ -104,6 +104,9 @@ int tftp_config_set(struct tftp_config *c, const char *key, const char *value,
 	} else if (!strcmp(key, "tftp-mtu-cap")) {
 		if (parse_bool(value, &c->mtu_cap))
 			why = "must be yes or no";
+	} else if (!strcmp(key, "tftp-shared-port")) {
+		if (parse_bool(value, &c->shared_port))
+			why = "must be yes or no";
 	} else if (!strcmp(key, "tftp-windowsize-max")) {
 		if (parse_num(value, 1, TFTP_WINDOW_MAX, &n))
 			why = "must be 1-65535 (RFC 7440)";
