@@ -227,12 +227,11 @@ vb_arm64_netbootd_opts() {
 	[ "$VB_BOOT" != uboot-efi ] || VB_SERVER_OPTS+=$'arch-boot-file arm64-uefi Image\n'
 }
 
-# vb_arm64_dnsmasq_args: the same rule for dnsmasq (one argument a line,
-# in VB_DNSMASQ_ARGS): a tag for option 93 = 11, and the boot file for it.
-# shellcheck disable=SC2034 # read by vb_dnsmasq_start
+# vb_arm64_dnsmasq_args: the same rule for dnsmasq (vb_dnsmasq_extra): a
+# tag for option 93 = 11, and the boot file for it.
 vb_arm64_dnsmasq_args() {
 	[ "$VB_BOOT" != uboot-efi ] ||
-		VB_DNSMASQ_ARGS=$'--dhcp-match=set:efi-arm64,option:client-arch,11\n--dhcp-boot=tag:efi-arm64,Image'
+		vb_dnsmasq_extra --dhcp-match=set:efi-arm64,option:client-arch,11 --dhcp-boot=tag:efi-arm64,Image
 }
 
 # vb_arm64_qemu: QEMU's command line for an arm64 node, into the array qemu.
