@@ -42,7 +42,8 @@ PKGS=(
 	# the nodes' local disks)
 	libfreeipmi-dev openipmi ipmitool
 	# arm64 boards with U-Boot: emulator, cross compiler, Debian's U-Boot
-	# for QEMU virt, mkimage (boot.scr.uimg), dpkg-deb pulls busybox:arm64
+	# for QEMU virt, mkimage (boot.scr.uimg); the nodes' busybox:arm64 is
+	# not a package to install (arm64_busybox below)
 	qemu-system-arm gcc-aarch64-linux-gnu u-boot-qemu u-boot-tools
 	# the arm64 build of ipconfig-keeper: static glibc for the cross
 	# compiler, and QEMU's user-mode emulator to run its tests (by name; no
@@ -79,8 +80,18 @@ lava_setup() {
 		echo "deps: LAVA device-type templates missing; the LAVA tests will skip" >&2
 }
 
+# The root of vboot's arm64 nodes: Debian's busybox-static:arm64, of the
+# host's busybox-static version, unpacked under /var/cache/netboot-toolkit
+# (scripts/arm64-busybox.sh says why it is not installed; a no-op when it
+# is there).
+arm64_busybox() {
+	"$(dirname "$0")/arm64-busybox.sh" >/dev/null ||
+		{ echo "deps: busybox-static:arm64 missing: the arm64 boots will fail" >&2; return 1; }
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
 	lava_setup
+	arm64_busybox
 	echo "deps: all ${#PKGS[@]} packages present"
 	exit 0
 fi
@@ -111,4 +122,5 @@ lock=(-o DPkg::Lock::Timeout=600)
 apt-get "${lock[@]}" update -qq
 apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 lava_setup
+arm64_busybox
 echo "deps: done in $(($(date +%s) - deps_start)) s"

@@ -57,7 +57,7 @@ awk '/^## netbootd/ { in_s = 1 } /^## / && !/netbootd/ { in_s = 0 }
 	in_s && /^```/ { n++; next } in_s && n % 2 == 1 { print > (dir "/readme." int((n + 1) / 2)) }' \
 	dir="$T" README.md
 grep '^52:' "$T/readme.1" >"$T/readme.ethers"
-grep '^10\.' "$T/readme.1" >"$T/readme.hosts"
+grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ ' "$T/readme.1" >"$T/readme.hosts"
 sed -e "s|^ethers /etc/ethers|ethers $T/readme.ethers|" -e "s|^hosts /etc/hosts|hosts $T/readme.hosts|" \
 	"$T/readme.2" >"$T/readme.conf"
 expect_status 0 "the README's cluster config is valid" "$NBD" --check-config -c "$T/readme.conf"

@@ -16,6 +16,8 @@ trap 'rm -rf "$T"' EXIT
 . "$LIB/qemu.sh"
 # shellcheck source=../virtme/lib/firmware.sh
 . "$LIB/firmware.sh"
+# shellcheck source=../virtme/lib/bootserver.sh
+. "$LIB/bootserver.sh"
 
 # ---- the command line
 expect_status 0 "--help" "$VB" --help
@@ -41,7 +43,20 @@ check "UEFI PXE: netbootd serves snponly.efi to option 93 values 7 and 9" \
 	test "$(vb_fw_netbootd_lines)" = "$(printf 'arch-boot-file 7 snponly.efi\narch-boot-file 9 snponly.efi')"
 vb_fw_dnsmasq_args
 check "UEFI PXE: dnsmasq tags client-arch 7 and 9, and names snponly.efi to them unless iPXE" \
-	test "${VB_FW_DNSMASQ_ARGS[*]}" = "--dhcp-match=set:efi64,option:client-arch,7 --dhcp-match=set:efi64,option:client-arch,9 --dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi"
+	test "${VB_DNSMASQ_EXTRA[*]}" = "--dhcp-match=set:efi64,option:client-arch,7 --dhcp-match=set:efi64,option:client-arch,9 --dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi"
+# The command line vb_dnsmasq_start gives dnsmasq (here a function that
+# records it): dnsmasq tries the dhcp-boot given last first, so the UEFI
+# rule must follow the generic ones, or pxelinux.0 would go to edk2 too.
+dnsmasq() { printf '%s\n' "$@" >"$T/dnsmasq.argv"; echo 1 >"$T/dnsmasq.pid"; }
+VB_PIDS=() VB_BRIDGE=vbbr0 VB_POOL_START=192.0.2.100 VB_POOL_END=192.0.2.199 VB_NETMASK=255.255.255.0
+VB_NODE_IP=192.0.2.10 VB_SERVER_IP=192.0.2.1
+(vb_dnsmasq_start "$T" 52:54:00:12:34:56 /tftpboot/n "$T/tftp" pxelinux.0 boot.ipxe)
+grep -n '^--dhcp-boot=' "$T/dnsmasq.argv" >"$T/boots"
+check "dnsmasq's dhcp-boot lines: pxelinux.0 (not iPXE), boot.ipxe (iPXE), then the UEFI rule" \
+	test "$(cut -d: -f2- "$T/boots" | tr '\n' ' ')" = "--dhcp-boot=tag:!ipxe,pxelinux.0 --dhcp-boot=tag:ipxe,boot.ipxe --dhcp-boot=tag:efi64,tag:!ipxe,snponly.efi "
+check "  ... and the option 93 tags just before the UEFI rule" \
+	test "$(tail -n 3 "$T/dnsmasq.argv" | head -n 2 | tr '\n' ' ')" = "--dhcp-match=set:efi64,option:client-arch,7 --dhcp-match=set:efi64,option:client-arch,9 "
+unset -f dnsmasq
 check "UEFI PXE: the node runs an iPXE script" vb_fw_uses_script
 VB_BOOT=stub
 check "UEFI stub: the boot file is the kernel" test "$(vb_fw_bootfile)" = vmlinuz

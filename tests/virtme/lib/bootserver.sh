@@ -4,12 +4,22 @@
 # TFTP, rarpd for RARP.  Each runs in the foreground of the run's PID
 # namespace with its configuration and logs in the run directory.
 
+# VB_DNSMASQ_EXTRA: every argument the other libraries add to dnsmasq's
+# command line, with vb_dnsmasq_extra ARG... before vb_dnsmasq_start:
+# firmware.sh (UEFI boot files by option 93), uboot.sh (arm64 UEFI), nodes.sh
+# (a dhcp-host per node), router.sh (the routed subnet's range).  They go
+# after vb_dnsmasq_start's own dhcp-boot lines, in the order added: dnsmasq
+# keeps its dhcp-boot list in reverse, so the rule given last is tried
+# first, and a generic (untagged or !ipxe) rule placed after a firmware rule
+# would win for that firmware's client too.
+VB_DNSMASQ_EXTRA=()
+vb_dnsmasq_extra() { VB_DNSMASQ_EXTRA+=("$@"); }
+
 # vb_dnsmasq_start RUNDIR MAC ROOTPATH [TFTPDIR BOOTFILE [IPXEFILE]]
 # ROOTPATH goes out as option 17 (empty: none); with TFTPDIR, dnsmasq also
 # serves TFTP from it and names BOOTFILE for PXE, or IPXEFILE to a client
-# whose user class is iPXE (tag ipxe in the log).  The array VB_DM_ARGS,
-# when set, adds arguments (vboot --nodes and --router: more hosts, the
-# nodes' own subnet).
+# whose user class is iPXE (tag ipxe in the log).  VB_DNSMASQ_EXTRA (below)
+# adds the other libraries' arguments.
 vb_dnsmasq_start() {
 	local run=$1 mac=$2 rootpath=$3 tftp=${4:-} bootfile=${5:-} ipxefile=${6:-}
 	local args=(
@@ -36,15 +46,7 @@ vb_dnsmasq_start() {
 		args+=(--enable-tftp --tftp-root="$tftp")
 		[ -z "$bootfile" ] || args+=(--dhcp-boot="$bootfile")
 	fi
-	# Firmware rules (firmware.sh: UEFI boot files by option 93).  After the
-	# generic dhcp-boot lines: dnsmasq keeps its dhcp-boot list in reverse,
-	# so the rule given last is tried first, and the untagged or !ipxe
-	# rule would otherwise win for an edk2 client too.
-	args+=("${VB_FW_DNSMASQ_ARGS[@]}")
-	[ -z "${VB_DM_ARGS+set}" ] || args+=("${VB_DM_ARGS[@]}")
-	# More arguments, one a line (vboot --arch arm64: boot files by arch).
-	local extra
-	while IFS= read -r extra; do [ -z "$extra" ] || args+=("$extra"); done <<<"${VB_DNSMASQ_ARGS:-}"
+	args+=("${VB_DNSMASQ_EXTRA[@]}")
 	dnsmasq "${args[@]}" >"$run/dnsmasq.out" 2>&1 &
 	VB_PIDS+=($!)
 	vb_wait_for 10 "dnsmasq" test -s "$run/dnsmasq.pid" ||

@@ -116,17 +116,16 @@ vb_fw_netbootd_lines() {
 	[ -z "$f" ] || printf 'arch-boot-file 7 %s\narch-boot-file 9 %s\n' "$f" "$f"
 }
 
-# vb_fw_dnsmasq_args: the same for dnsmasq, as its man page does it:
-# a tag from option 93 (dhcp-match), then dhcp-boot for that tag.  The
-# iPXE rule (tag ipxe) stays first, so snponly.efi's iPXE gets the script.
-VB_FW_DNSMASQ_ARGS=()
+# vb_fw_dnsmasq_args: the same for dnsmasq (vb_dnsmasq_extra, bootserver.sh),
+# as its man page does it: a tag from option 93 (dhcp-match), then dhcp-boot
+# for that tag.  The iPXE rule (tag ipxe) stays first, so snponly.efi's
+# iPXE gets the script.
 vb_fw_dnsmasq_args() {
 	local f
-	VB_FW_DNSMASQ_ARGS=()
 	f=$(vb_fw_bootfile)
 	[ -n "$f" ] || return 0
-	VB_FW_DNSMASQ_ARGS=(--dhcp-match=set:efi64,option:client-arch,7
-		--dhcp-match=set:efi64,option:client-arch,9 "--dhcp-boot=tag:efi64,tag:!ipxe,$f")
+	vb_dnsmasq_extra --dhcp-match=set:efi64,option:client-arch,7 \
+		--dhcp-match=set:efi64,option:client-arch,9 "--dhcp-boot=tag:efi64,tag:!ipxe,$f"
 }
 
 # vb_fw_qemu_args RUNDIR: firmware, machine, boot device and NIC for QEMU

@@ -216,7 +216,7 @@ vb_nodes_main() {
 	vb_nodes_plan
 	vb_net_setup
 	[ "$VB_ROUTER" = 0 ] || vb_router_setup
-	VB_NB_ETHERS='' VB_NB_HOSTS='' VB_NB_SUBNETS='' VB_DM_ARGS=()
+	VB_NB_ETHERS='' VB_NB_HOSTS='' VB_NB_SUBNETS=''
 	mkdir -p "$run/roots"
 	for ((i = 0; i < VB_NODES; i++)); do
 		name=${VB_NODE_NAMES[i]}
@@ -231,9 +231,9 @@ vb_nodes_main() {
 		VB_NB_ETHERS+="${VB_NODE_MACS[i]} $name"$'\n'
 		if [ -n "${VB_NODE_IPS[i]}" ]; then
 			VB_NB_HOSTS+="${VB_NODE_IPS[i]} $name"$'\n'
-			VB_DM_ARGS+=(--dhcp-host="${VB_NODE_MACS[i]},${VB_NODE_IPS[i]},$name")
+			vb_dnsmasq_extra --dhcp-host="${VB_NODE_MACS[i]},${VB_NODE_IPS[i]},$name"
 		else
-			VB_DM_ARGS+=(--dhcp-host="${VB_NODE_MACS[i]},$name")
+			vb_dnsmasq_extra --dhcp-host="${VB_NODE_MACS[i]},$name"
 		fi
 		# The node's own writable root: a copy of the harness's root, or
 		# the one the user gave (--root-dir DIR: DIR/nodeK).

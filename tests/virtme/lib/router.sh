@@ -91,10 +91,10 @@ vb_router_start() {
 }
 
 # vb_router_dnsmasq_args: the same subnet for dnsmasq (the reference
-# server), which also picks the range by giaddr; in VB_DM_ARGS.
+# server), which also picks the range by giaddr (vb_dnsmasq_extra).
 vb_router_dnsmasq_args() {
-	VB_DM_ARGS+=(--dhcp-range="set:routed,$VB_RT_NET.100,$VB_RT_NET.199,255.255.255.0,1h"
-		--dhcp-option="tag:routed,option:router,$VB_RT_IP")
+	vb_dnsmasq_extra --dhcp-range="set:routed,$VB_RT_NET.100,$VB_RT_NET.199,255.255.255.0,1h" \
+		--dhcp-option="tag:routed,option:router,$VB_RT_IP"
 }
 
 # vb_router_check_node RUNDIR MAC IP: after a node passed, the relay's log

@@ -27,6 +27,9 @@ VB_UBOOT_BIOS=${VB_UBOOT_BIOS:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
 # (CONFIG_ENV_IS_IN_FLASH: 256 KiB at the start of the 64 MiB bank).
 VB_UBOOT_ENV_SIZE=0x40000
 VB_UBOOT_FLASH_SIZE=64M
+# Where make deps (scripts/arm64-busybox.sh) unpacks Debian's
+# busybox-static:arm64 of the host's version: VB_ARM64_CACHE/busybox-VERSION.
+VB_ARM64_CACHE=${VB_ARM64_CACHE:-/var/cache/netboot-toolkit/arm64}
 
 # vb_uboot_env_arg VAR=VALUE (vboot --uboot-env): one more U-Boot variable,
 # one a line in VB_UBOOT_VARS.
@@ -70,7 +73,6 @@ vb_arm64_args() {
 vb_arm64_tools() {
 	local missing=()
 	command -v qemu-system-aarch64 >/dev/null 2>&1 || missing+=(qemu-system-arm)
-	command -v dpkg-deb >/dev/null 2>&1 || missing+=(dpkg)
 	if [ "$opt_boot" != direct ]; then
 		[ -f "$VB_UBOOT_BIOS" ] || missing+=(u-boot-qemu)
 		command -v mkimage >/dev/null 2>&1 || missing+=(u-boot-tools)
@@ -78,39 +80,19 @@ vb_arm64_tools() {
 	fi
 	[ ${#missing[@]} -eq 0 ] ||
 		vb_setup_error "missing: ${missing[*]} (run 'make deps' in the netboot toolkit as root)"
+	vb_arm64_busybox
 }
 
-# vb_arm64_busybox STATEDIR: print the path of Debian's busybox-static for
-# arm64, the same version as the host's, unpacked once with dpkg-deb -x.
-# apt downloads it with a private state directory (its own arm64 package
-# lists), so the host's apt configuration and architectures stay as they
-# are: no multiarch.
+# vb_arm64_busybox: VB_ARM64_BUSYBOX, Debian's busybox-static for arm64 of
+# the host's busybox-static version, as make deps unpacked it (the run
+# fetches nothing).
 vb_arm64_busybox() {
-	local dir=$1/arm64 version apt deb
+	local version
 	version=$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null) ||
-		vb_setup_error "busybox-static is not installed (run 'make deps')"
-	if [ -x "$dir/busybox-$version/bin/busybox" ]; then
-		echo "$dir/busybox-$version/bin/busybox"
-		return
-	fi
-	mkdir -p "$dir/apt/lists/partial" "$dir/apt/cache/archives/partial" "$dir/debs"
-	apt=(apt-get -qq -o APT::Architecture=arm64 -o APT::Architectures::=arm64
-		-o Dir::State::Lists="$dir/apt/lists" -o Dir::Cache="$dir/apt/cache"
-		-o Dir::State::status=/dev/null -o Debug::NoLocking=1)
-	(
-		flock 9
-		[ ! -x "$dir/busybox-$version/bin/busybox" ] || exit 0
-		vb_say "fetching busybox-static:arm64 $version (once; apt with a private state in $dir/apt)" >&2
-		"${apt[@]}" update >&2 || exit 1
-		cd "$dir/debs" && "${apt[@]}" download "busybox-static=$version" >&2 2>/dev/null || exit 1
-		deb=$(ls "$dir/debs/"busybox-static_*_arm64.deb 2>/dev/null | head -n1)
-		[ -n "$deb" ] || exit 1
-		rm -rf "$dir/busybox-$version.tmp"
-		dpkg-deb -x "$deb" "$dir/busybox-$version.tmp" &&
-			mv "$dir/busybox-$version.tmp" "$dir/busybox-$version"
-	) 9>"$1/.arm64-lock" ||
-		vb_setup_error "cannot fetch busybox-static:arm64 $version from the Debian archive"
-	echo "$dir/busybox-$version/bin/busybox"
+		vb_setup_error "busybox-static is not installed (run 'make deps' in the netboot toolkit as root)"
+	VB_ARM64_BUSYBOX=$VB_ARM64_CACHE/busybox-$version/bin/busybox
+	[ -x "$VB_ARM64_BUSYBOX" ] ||
+		vb_setup_error "busybox-static:arm64 $version is missing: no $VB_ARM64_BUSYBOX (run 'make deps' in the netboot toolkit as root)"
 }
 
 # vb_arm64_ensure_root STATEDIR: the busybox root for arm64 nodes (NFS
@@ -123,7 +105,8 @@ vb_arm64_ensure_root() {
 	VB_MKROOT=$mkroot VB_ROOTS=$roots
 	specs=$VB_LIB/roots
 	[ -z "$VB_REPO" ] || specs=$VB_REPO/userspace/mkroot/roots
-	busybox=$(vb_arm64_busybox "$1")
+	vb_arm64_busybox
+	busybox=$VB_ARM64_BUSYBOX
 	mkdir -p "$roots"
 	VB_ROOTDIR=$roots/busybox-arm64
 	VB_INITRD=$roots/busybox-arm64-initrd.img.gz
@@ -227,12 +210,11 @@ vb_arm64_netbootd_opts() {
 	[ "$VB_BOOT" != uboot-efi ] || VB_SERVER_OPTS+=$'arch-boot-file arm64-uefi Image\n'
 }
 
-# vb_arm64_dnsmasq_args: the same rule for dnsmasq (one argument a line,
-# in VB_DNSMASQ_ARGS): a tag for option 93 = 11, and the boot file for it.
-# shellcheck disable=SC2034 # read by vb_dnsmasq_start
+# vb_arm64_dnsmasq_args: the same rule for dnsmasq (vb_dnsmasq_extra): a
+# tag for option 93 = 11, and the boot file for it.
 vb_arm64_dnsmasq_args() {
 	[ "$VB_BOOT" != uboot-efi ] ||
-		VB_DNSMASQ_ARGS=$'--dhcp-match=set:efi-arm64,option:client-arch,11\n--dhcp-boot=tag:efi-arm64,Image'
+		vb_dnsmasq_extra --dhcp-match=set:efi-arm64,option:client-arch,11 --dhcp-boot=tag:efi-arm64,Image
 }
 
 # vb_arm64_qemu: QEMU's command line for an arm64 node, into the array qemu.
