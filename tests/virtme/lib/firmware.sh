@@ -102,7 +102,7 @@ vb_fw_bootfile() {
 # vb_fw_uses_script: 0 when the node runs iPXE that fetches boot.ipxe.
 vb_fw_uses_script() {
 	case $VB_FIRMWARE/$VB_BOOT in
-	bios/ipxe | bios/floppy | uefi/pxe) return 0 ;;
+	bios/ipxe | bios/floppy | bios/chain | uefi/pxe) return 0 ;;
 	esac
 	return 1
 }
