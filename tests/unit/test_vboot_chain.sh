@@ -19,16 +19,21 @@ expect_status 0 "--help" "$VB" --help
 contains "$OUT" "chain (SeaBIOS, the NIC's iPXE ROM chainloads" "--help documents --boot chain"
 expect_status 3 "--boot chain on dnsmasq" "$VB" --boot chain --nic e1000 --server dnsmasq
 contains "$OUT" "--boot chain needs --server netbootd: under QEMU the NIC's ROM is an iPXE" "  ... says why dnsmasq cannot"
-expect_status 3 "--boot chain under UEFI" "$VB" --boot chain --firmware uefi --nic virtio
-contains "$OUT" "--firmware bios only" "  ... explained"
+expect_status 3 "--boot chain under UEFI on e1000 (no EFI ROM used for it)" "$VB" --boot chain --firmware uefi --nic e1000
+contains "$OUT" "needs --nic virtio" "  ... explained"
 expect_status 3 "--boot chain with --nodes" "$VB" --boot chain --nic e1000 --nodes 2
 contains "$OUT" "no --nodes, --router or --bmc yet" "  ... explained"
 expect_status 3 "--boot chain with --router" "$VB" --boot chain --nic e1000 --router
 expect_status 3 "--boot chain on virtio (SeaBIOS would not try it)" "$VB" --boot chain --nic virtio
 contains "$OUT" "SeaBIOS does not try the network on virtio-net" "  ... explained"
 
-# ---- what it adds to netbootd
-VB_BOOT=chain
+# ---- what it adds to netbootd and QEMU
+VB_BOOT=chain VB_FIRMWARE=uefi
+check "chain, UEFI: netbootd gets ipxe-chain-file snponly.efi" test "$(vb_chain_netbootd_lines)" = "ipxe-chain-file snponly.efi"
+check "chain, UEFI: the NIC gets iPXE's EFI ROM" test "$(vb_chain_uefi_rom)" = /usr/lib/ipxe/qemu/efi-virtio.rom
+VB_BOOT=pxe
+check "UEFI PXE: no ROM (edk2's own PXE)" test -z "$(vb_chain_uefi_rom)"
+VB_BOOT=chain VB_FIRMWARE=bios
 check "chain: netbootd gets ipxe-chain-file undionly.kpxe" test "$(vb_chain_netbootd_lines)" = "ipxe-chain-file undionly.kpxe"
 mkdir -p "$T/tftp"
 vb_chain_tftp "$T/tftp"
@@ -109,5 +114,16 @@ verdict 1 "the first iPXE on UNDI already (not the NIC's ROM): fails" "not the N
 con 82540em undionly
 grep -v 'UNDI device is PCI' "$T/console.log" >"$T/c2" && mv "$T/c2" "$T/console.log"
 verdict 1 "no UNDI handover on the console: fails" "no UNDI device handed over"
+
+# UEFI: the ROM's iPXE on its virtio-net driver, snponly.efi on SNP.
+VB_FIRMWARE=uefi
+nb rom-chain fetch second script
+sed -i 's/undionly\.kpxe/snponly.efi/g' "$T/netbootd.log"
+con virtio-net SNP
+sed -i 's/undionly\.kpxe : 74213 bytes \[PXE-NBP\]/snponly.efi : 173792 bytes [EFI]/; /UNDI device/d; /PXE->EB/d' "$T/console.log"
+verdict 0 "UEFI: a true two-stage chain (snponly.efi on SNP) passes"
+con virtio-net undionly
+sed -i 's/undionly\.kpxe : 74213 bytes \[PXE-NBP\]/snponly.efi : 173792 bytes [EFI]/' "$T/console.log"
+verdict 1 "UEFI: a second iPXE not on SNP fails" "no 'using SNP on'"
 
 tap_done
