@@ -126,4 +126,18 @@ con virtio-net undionly
 sed -i 's/undionly\.kpxe : 74213 bytes \[PXE-NBP\]/snponly.efi : 173792 bytes [EFI]/' "$T/console.log"
 verdict 1 "UEFI: a second iPXE not on SNP fails" "no 'using SNP on'"
 
+# ---- the README's chainload rack is a configuration netbootd takes
+NBD=$TAP_TOP/build/bin/netbootd
+if [ -x "$NBD" ]; then
+	# The section's second code block (the first is the log).
+	awk '/^### A true two-stage chainload/ { f = 1 }
+	     f && /^```$/ { n++; if (n == 4) exit; next } f && n == 3 { print }' "$TAP_TOP/README.md" >"$T/rack.body"
+	check "README's chainload rack names ipxe-chain-file" grep -q '^  ipxe-chain-file undionly.kpxe' "$T/rack.body"
+	printf '52:54:00:00:03:01 rack3-node01\n52:54:00:00:03:02 rack3-node02\n' >"$T/rack.ethers"
+	{ echo "lease-file $T/rack.leases"; echo "ethers $T/rack.ethers"; cat "$T/rack.body"; } >"$T/rack.conf"
+	expect_status 0 "README's chainload rack: netbootd --check-config accepts it" "$NBD" -c "$T/rack.conf" --check-config
+else
+	skip "README's chainload rack configuration" "build/bin/netbootd not built"
+fi
+
 tap_done
