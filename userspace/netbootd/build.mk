@@ -10,6 +10,8 @@ NETBOOTD_CORE_SRC := $(NBD)/config.c $(NBD)/lease.c $(NBD)/rfc2131.c $(NBD)/log.
 	$(NBD)/rfc3074.c
 # The client's firmware architecture (option 93, U-Boot's option 60).
 NETBOOTD_CORE_SRC += $(NBD)/client_arch.c
+# The two-stage chainload guard (ipxe-chain-file).
+NETBOOTD_CORE_SRC += $(NBD)/chain.c
 NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/netif.c $(NBD)/dhcp.c $(NBD)/rarp.c \
 	$(NBD)/ratelimit.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 NETBOOTD_HDR := $(wildcard $(NBD)/*.h)
@@ -28,6 +30,7 @@ UNIT_BINARIES += $(BUILD)/t/test_netbootd_codec $(BUILD)/t/test_netbootd_server 
 	$(BUILD)/t/test_netbootd_rfc3074 \
 	$(BUILD)/t/netbootd $(NETBOOTD_FUZZERS)
 UNIT_BINARIES += $(BUILD)/t/test_netbootd_arch
+UNIT_BINARIES += $(BUILD)/t/test_netbootd_chain
 
 $(BIN)/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
 	@mkdir -p $(@D)
@@ -50,6 +53,10 @@ $(BUILD)/t/test_netbootd_server: $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_
 $(BUILD)/t/test_netbootd_arch: $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
+# The two-stage chainload guard (ipxe-chain-file) through the DHCP policy.
+$(BUILD)/t/test_netbootd_chain: $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 # RFC 3074 load balancing: the pure module and two servers' state machines.
 $(BUILD)/t/test_netbootd_rfc3074: $(NBD)/tests/test_netbootd_rfc3074.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
 	@mkdir -p $(@D)

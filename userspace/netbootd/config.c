@@ -4,7 +4,8 @@
  *
  * Format: one "key value" per line, '#' starts a comment.  "subnet CIDR"
  * and "host NAME" open a block that "end" closes; boot keys (boot-file,
- * root-path, next-server, ipxe-boot-file, arch-boot-file, option) work at
+ * root-path, next-server, ipxe-boot-file, ipxe-chain-file, arch-boot-file,
+ * option) work at
  * top level (defaults), in a subnet and in a host.  Everything is checked
  * before the config is returned: a caller gets all of it or an error.
  */
@@ -169,6 +170,8 @@ static int boot_key(struct parser *p, const char *k, const char *v)
 		return copy_str(p, b->root_path, sizeof(b->root_path), k, v);
 	if (!strcmp(k, "ipxe-boot-file"))
 		return copy_str(p, b->ipxe_file, sizeof(b->ipxe_file), k, v);
+	if (!strcmp(k, "ipxe-chain-file"))
+		return copy_str(p, b->ipxe_chain_file, sizeof(b->ipxe_chain_file), k, v);
 	if (!strcmp(k, "next-server")) {
 		if (parse_ip4(v, &b->next_server) < 0)
 			return fail(p, "next-server: '%s' is not an IPv4 address", v);
@@ -333,6 +336,8 @@ static int global_key(struct parser *p, const char *k, const char *v)
 		return parse_u32(p, k, v, 0, 0x7fffffff, &c->decline_time);
 	if (!strcmp(k, "offer-time"))
 		return parse_u32(p, k, v, 1, 3600, &c->offer_time);
+	if (!strcmp(k, "ipxe-chain-timeout"))
+		return parse_u32(p, k, v, 5, 3600, &c->ipxe_chain_timeout);
 	if (!strcmp(k, "dhcp-port")) {
 		uint32_t port;
 
@@ -549,6 +554,57 @@ static int check_hosts(struct parser *p)
 	return 0;
 }
 
+/* ipxe-chain-file replaces an iPXE by another that asks again: unless
+ * a script is there for the second one, it would load the chain file
+ * again, for ever. */
+static int check_chain_level(struct parser *p, const char *chain, const char *script,
+			     const char *where)
+{
+	if (!chain[0])
+		return 0;
+	if (!script[0])
+		return fail(p, "%s: ipxe-chain-file %s without an ipxe-boot-file (the script the "
+			    "chained iPXE must get, or it loads %s again)", where, chain, chain);
+	if (!strcmp(script, chain))
+		return fail(p, "%s: ipxe-chain-file and ipxe-boot-file are both %s", where, script);
+	return 0;
+}
+
+static const char *first_set(const char *a, const char *b)
+{
+	return a[0] ? a : b;
+}
+
+/* Every scope a chain file reaches needs a script: a subnet its own or
+ * the global one; a host also one of a subnet's (it may be in any). */
+static int check_chain(struct parser *p)
+{
+	struct config *c = p->c;
+	char where[CFG_NAME_MAX + 16];
+
+	p->file = c->path;
+	for (size_t i = 0; i < c->nsubnets; i++) {
+		const struct cfg_boot *b = &c->subnets[i].boot;
+
+		p->line = c->subnets[i].line;
+		if (check_chain_level(p, first_set(b->ipxe_chain_file, c->global.ipxe_chain_file),
+				      first_set(b->ipxe_file, c->global.ipxe_file), "subnet") < 0)
+			return -1;
+	}
+	p->line = 0;
+	for (size_t i = 0; i < c->nhosts; i++) {
+		const struct cfg_host *h = &c->hosts_v[i];
+		const char *script = first_set(h->boot.ipxe_file, c->global.ipxe_file);
+
+		for (size_t j = 0; !script[0] && j < c->nsubnets; j++)
+			script = c->subnets[j].boot.ipxe_file;
+		snprintf(where, sizeof(where), "host %s", h->name);
+		if (check_chain_level(p, h->boot.ipxe_chain_file, script, where) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct config *config_load(const char *path, const struct cfg_tftp_hooks *hooks,
 			   char *err, size_t errlen)
 {
@@ -567,6 +623,7 @@ struct config *config_load(const char *path, const struct cfg_tftp_hooks *hooks,
 	c->option_overload = 1;
 	c->decline_time = 600;
 	c->offer_time = 30;
+	c->ipxe_chain_timeout = 120;
 	c->log_level = LOG_INFO;
 	c->dhcp_port = 67;
 	rfc3074_config_init(&c->lb);
@@ -590,6 +647,8 @@ struct config *config_load(const char *path, const struct cfg_tftp_hooks *hooks,
 	if (c->hosts[0] && each_line(&p, c->hosts, hosts_line) < 0)
 		goto bad;
 	if (check_hosts(&p) < 0)
+		goto bad;
+	if (check_chain(&p) < 0)
 		goto bad;
 	return c;
 bad:

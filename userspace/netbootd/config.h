@@ -35,6 +35,9 @@ struct cfg_boot {
 	char boot_file[128];		/* file field and option 67 */
 	char root_path[CFG_PATH_MAX];	/* template: %i ip, %h host name, %m MAC */
 	char ipxe_file[CFG_PATH_MAX];	/* boot file for clients already in iPXE */
+	/* ipxe-chain-file: the site's iPXE build that replaces the NIC's
+	 * own iPXE; the chained stage then gets ipxe_file (chain.h). */
+	char ipxe_chain_file[128];
 	uint32_t next_server;		/* siaddr, network order */
 	struct {
 		uint16_t arch;		/* option 93 value */
@@ -88,6 +91,7 @@ struct config {
 	int option_overload;		/* spill options into file/sname */
 	uint32_t decline_time;		/* quarantine after DHCPDECLINE, seconds */
 	uint32_t offer_time;		/* an offered address is held this long */
+	uint32_t ipxe_chain_timeout;	/* seconds a chainload stage may take */
 	int log_level;
 	uint16_t dhcp_port;		/* 67; tests may move it */
 	struct rfc3074_config lb;	/* load-balance-*: two servers, one segment */

@@ -269,7 +269,7 @@ static int one(struct dhcp_io *d, size_t *nq)
 			 d->msg.first_ignored);
 	d->rx[d->msg.msg_type]++;
 	ctx = (struct dhcp_ctx){ .server_ip = n->addr, .ifname = n->name, .now = (int64_t)time(NULL),
-				 .broadcast = bcast, .lb_seen = &d->lb_seen };
+				 .broadcast = bcast, .lb_seen = &d->lb_seen, .chain = d->s->chain };
 	if (rfc2131_handle(d->s->cfg, d->s->leases, &d->msg, &ctx, r) < 0) {
 		log_msg(LOG_ERR, "%s: lease not stored, request from %s unanswered", r->log, peer);
 		return 0;

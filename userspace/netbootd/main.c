@@ -40,6 +40,18 @@ static const struct cfg_tftp_hooks tftp_hooks = {
 	tftp_config_alloc, tftp_config_set, tftp_config_release,
 };
 
+/* The TFTP side of the chainload guard: a client that has loaded the
+ * chain file, or then its script, moves on (chain.h).  DHCP and TFTP
+ * share this process, which is what lets netbootd see both stages. */
+static void on_tftp_sent(void *ctx, uint32_t peer_ip, const char *path)
+{
+	struct server *s = ctx;
+	char msg[512];
+
+	if (chain_tftp_done(s->chain, peer_ip, path, (int64_t)time(NULL), msg, sizeof(msg)))
+		log_msg(LOG_INFO, "%s", msg);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: netbootd [-c FILE] [--check-config] [--syslog] [--debug]\n"
@@ -140,6 +152,11 @@ static int start(struct daemon_state *d, char *err, size_t errlen)
 	}
 	if (netif_scan(s, err, errlen) < 0)
 		return -1;
+	s->chain = calloc(1, sizeof(*s->chain));
+	if (!s->chain) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	d->dhcp = dhcp_io_open(s, err, errlen);
 	if (!d->dhcp || !(d->rarp = rarp_open(s, err, errlen)))
 		return -1;
@@ -148,6 +165,8 @@ static int start(struct daemon_state *d, char *err, size_t errlen)
 	if (s->cfg->tftp && s->cfg->tftp->root[0] &&
 	    !(d->tftp = tftp_server_start(s->loop, s->cfg->tftp, err, errlen)))
 		return -1;
+	if (d->tftp)
+		tftp_server_on_sent(d->tftp, on_tftp_sent, s);
 	if (drop_privileges(s->cfg, err, errlen) < 0)
 		return -1;
 	/* Opened after chroot and setuid: compaction renames inside it. */
@@ -227,6 +246,7 @@ int main(int argc, char **argv)
 		close(d.sigfd);
 	netif_free(&d.srv);
 	lease_close(d.srv.leases);
+	free(d.srv.chain);
 	config_free(d.srv.cfg);
 	loop_free(d.srv.loop);
 	return rc == 0 ? 0 : 1;

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,31 +81,73 @@ static const char *pick(const char *host, const char *sub, const char *global)
 	return host && *host ? host : sub && *sub ? sub : global;
 }
 
+/* The boot file chosen for a client, and why (for the log and the
+ * chainload guard). */
+struct boot_pick {
+	const char *file;
+	int is_ipxe;
+	const char *chain;		/* ipxe-chain-file in its scope, or NULL */
+	const char *script;		/* ipxe-boot-file in its scope */
+	enum chain_verdict verdict;	/* with chain: which stage the client is */
+	int64_t since;			/* CHAIN_SECOND: when it loaded the chain file */
+};
+
+static const char *first_level(const struct cfg_boot *const lv[3], size_t off)
+{
+	for (int i = 0; i < 3; i++)
+		if (lv[i] && ((const char *)lv[i] + off)[0])
+			return (const char *)lv[i] + off;
+	return NULL;
+}
+
+/* arch-boot-file for arch, the most specific level first; or NULL. */
+static const char *arch_file(const struct cfg_boot *const lv[3], uint16_t arch)
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; lv[i] && j < lv[i]->narch; j++)
+			if (lv[i]->arch[j].arch == arch)
+				return lv[i]->arch[j].file;
+	return NULL;
+}
+
 /* The boot file for this client: iPXE gets its script, firmware gets the
  * file for its architecture (93, or U-Boot's 60), everyone else the plain
- * boot file. */
-static const char *boot_file(const struct config *c, const struct client *cl, int *is_ipxe)
+ * boot file.  With ipxe-chain-file, an iPXE that has not fetched the chain
+ * file from us is the NIC's own and gets the chain file first (chain.h). */
+static void boot_file(const struct config *c, const struct client *cl,
+		      const struct dhcp_ctx *ctx, struct boot_pick *bp)
 {
-	const struct cfg_boot *lv[3] = { cl->host ? &cl->host->boot : NULL, &cl->sub->boot,
-					 &c->global };
+	const struct cfg_boot *const lv[3] = { cl->host ? &cl->host->boot : NULL, &cl->sub->boot,
+					       &c->global };
 	size_t l;
 	const uint8_t *uc = dhcp_get(cl->m, DHO_USER_CLASS, &l);
 	uint16_t arch;
 
-	*is_ipxe = dhcp_has(cl->m, DHO_IPXE_ENCAP) ||
-		   (uc && ((l == 4 && !memcmp(uc, "iPXE", 4)) ||
-			   (l == 5 && uc[0] == 4 && !memcmp(uc + 1, "iPXE", 4))));
-	for (int i = 0; i < 3; i++)
-		if (*is_ipxe && lv[i] && lv[i]->ipxe_file[0])
-			return lv[i]->ipxe_file;
-	if (client_arch(cl->m, &arch)) {
-		for (int i = 0; i < 3; i++)
-			for (int j = 0; lv[i] && j < lv[i]->narch; j++)
-				if (lv[i]->arch[j].arch == arch)
-					return lv[i]->arch[j].file;
+	memset(bp, 0, sizeof(*bp));
+	bp->is_ipxe = dhcp_has(cl->m, DHO_IPXE_ENCAP) ||
+		      (uc && ((l == 4 && !memcmp(uc, "iPXE", 4)) ||
+			      (l == 5 && uc[0] == 4 && !memcmp(uc + 1, "iPXE", 4))));
+	bp->script = first_level(lv, offsetof(struct cfg_boot, ipxe_file));
+	/* The guard needs a MAC to follow the client by, and the table. */
+	if (ctx->chain && cl->m->h.htype == 1 && cl->m->h.hlen == 6)
+		bp->chain = first_level(lv, offsetof(struct cfg_boot, ipxe_chain_file));
+	if (bp->is_ipxe && bp->script) {
+		bp->file = bp->script;
+		if (!bp->chain)
+			return;
+		bp->verdict = chain_classify(ctx->chain, cl->mac, ctx->now, &bp->since);
+		if (bp->verdict == CHAIN_FIRST || bp->verdict == CHAIN_RESTART)
+			bp->file = bp->chain;
+		return;
 	}
-	return pick(cl->host ? cl->host->boot.boot_file : NULL, cl->sub->boot.boot_file,
-		    c->global.boot_file);
+	bp->file = client_arch(cl->m, &arch) ? arch_file(lv, arch) : NULL;
+	if (!bp->file)
+		bp->file = pick(cl->host ? cl->host->boot.boot_file : NULL, cl->sub->boot.boot_file,
+				c->global.boot_file);
+	/* A vendor ROM (not iPXE) handed the chain file by arch-boot-file or
+	 * boot-file is at the chain's first stage too. */
+	if (bp->chain && strcmp(bp->file, bp->chain))
+		bp->chain = NULL;
 }
 
 struct optset {
@@ -166,7 +209,8 @@ static void be32(uint8_t *p, uint32_t v)
 
 /* Builds a BOOTREPLY/DHCP reply for yiaddr (network order). */
 static void build(const struct config *c, const struct client *cl, const struct dhcp_ctx *ctx,
-		  int type, uint32_t yiaddr, uint32_t lease, struct dhcp_reply *r)
+		  const struct boot_pick *bp, int type, uint32_t yiaddr, uint32_t lease,
+		  struct dhcp_reply *r)
 {
 	const struct dhcp_msg *m = cl->m;
 	struct bootp_hdr h = m->h;
@@ -180,7 +224,6 @@ static void build(const struct config *c, const struct client *cl, const struct 
 	uint16_t mms = 0;
 	size_t vl;
 	const uint8_t *vc = dhcp_get(m, DHO_VENDOR_CLASS, &vl), *relay;
-	int is_ipxe;
 
 	memset(&o, 0, sizeof(o));
 	h.op = BOOTREPLY;
@@ -231,7 +274,7 @@ static void build(const struct config *c, const struct client *cl, const struct 
 		set_opt(&o, DHO_ROOT_PATH, root, strlen(root));
 	next = cl->host && cl->host->boot.next_server ? cl->host->boot.next_server :
 	       cl->sub->boot.next_server ? cl->sub->boot.next_server : c->global.next_server;
-	bf = boot_file(c, cl, &is_ipxe);
+	bf = bp->file;
 	if (next) {
 		h.siaddr = next;
 		ip_str(next, ns);
@@ -252,7 +295,7 @@ static void build(const struct config *c, const struct client *cl, const struct 
 		/* PXE ROMs ignore offers without 60 "PXEClient"; 43 with
 		 * discovery control 8 says: boot the file, skip PXE menus. */
 		set_opt(&o, DHO_VENDOR_CLASS, "PXEClient", 9);
-		if (!o.v[DHO_VENDOR] && !is_ipxe)
+		if (!o.v[DHO_VENDOR] && !bp->is_ipxe)
 			set_opt(&o, DHO_VENDOR, pxe43, 4);
 	}
 	relay = dhcp_get(m, DHO_RELAY_AGENT, &vl);
@@ -319,29 +362,55 @@ static void logline(struct dhcp_reply *r, const struct client *cl, const struct 
 		    cl->name, cl->name[0] ? ")" : "", ctx->ifname);
 }
 
+/* The chain step this reply is, for its log line. */
+static void chain_note(struct dhcp_reply *r, const struct boot_pick *bp, int64_t now)
+{
+	size_t n = strlen(r->log);
+
+	if (bp->verdict == CHAIN_SECOND)
+		snprintf(r->log + n, sizeof(r->log) - n, " [chain 2/2: loaded %s %llds ago]",
+			 bp->chain, (long long)(now - bp->since));
+	else if (bp->verdict == CHAIN_STUCK)
+		snprintf(r->log + n, sizeof(r->log) - n, " [chain: told %s %d times, never fetched "
+			 "from us: the script instead]", bp->chain, CHAIN_MAX_ACKS);
+	else if (bp->is_ipxe)
+		snprintf(r->log + n, sizeof(r->log) - n, " [chain 1/2: replaces the NIC's iPXE%s]",
+			 bp->verdict == CHAIN_RESTART ? "; its last chain expired" : "");
+	else
+		snprintf(r->log + n, sizeof(r->log) - n, " [chain 1/2]");
+}
+
 static int reply(const struct config *c, const struct client *cl, const struct dhcp_ctx *ctx,
 		 int type, uint32_t ip, uint32_t lease, struct dhcp_reply *r)
 {
-	const char *bf, *label = NULL;
-	int is_ipxe;
+	const char *label = NULL;
+	struct boot_pick bp;
 	uint16_t arch;
 	size_t n;
 
-	build(c, cl, ctx, type, ip, lease, r);
+	boot_file(c, cl, ctx, &bp);
+	build(c, cl, ctx, &bp, type, ip, lease, r);
 	address(cl->m, type, r);
 	logline(r, cl, ctx, type == DHCPINFORM ? "DHCPACK (inform)" :
 		type ? dhcp_msg_name(type) : "BOOTREPLY", ip);
 	/* Name the boot file, and whether the client was taken for iPXE (a
 	 * chainloaded iPXE must get its script, not the loader again). */
-	bf = boot_file(c, cl, &is_ipxe);
-	if (is_ipxe)
+	if (bp.is_ipxe)
 		label = "iPXE";
 	else if (client_arch(cl->m, &arch))
 		label = client_arch_label(arch);
 	n = strlen(r->log);
-	if (bf[0] || label)
-		snprintf(r->log + n, sizeof(r->log) - n, " file %s%s%s%s", bf[0] ? bf : "-",
+	if (bp.file[0] || label)
+		snprintf(r->log + n, sizeof(r->log) - n, " file %s%s%s%s", bp.file[0] ? bp.file : "-",
 			 label ? " (" : "", label ? label : "", label ? ")" : "");
+	if (bp.chain && type != DHCPNAK && type != DHCPINFORM) {
+		/* The first stage is remembered by the address it will fetch
+		 * the chain file from: TFTP knows its peer by nothing else. */
+		if ((bp.verdict == CHAIN_FIRST || bp.verdict == CHAIN_RESTART) && ip)
+			chain_served(ctx->chain, cl->mac, ip, bp.chain, bp.script ? bp.script : "",
+				     type == DHCPACK || type == 0, ctx->now, c->ipxe_chain_timeout);
+		chain_note(r, &bp, ctx->now);
+	}
 	/* Say when the client's size limit shaped the reply. */
 	n = strlen(r->log);
 	if (r->out.overflowed || r->out.dropped)

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "chain.h"
 #include "config.h"
 #include "lease.h"
 #include "rfc951.h"
@@ -20,6 +21,8 @@ struct dhcp_ctx {
 	int64_t now;		/* wall-clock seconds */
 	int broadcast;		/* the request was sent to 255.255.255.255 */
 	struct rfc3074_seen *lb_seen;	/* load balancing's memory; may be NULL */
+	struct chain_table *chain;	/* ipxe-chain-file's memory; NULL: no chainload
+					 * guard, iPXE gets its script at once */
 };
 
 enum dhcp_dest {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chain.h"
 #include "config.h"
 #include "lease.h"
 #include "loop.h"
@@ -29,6 +30,7 @@ struct server {
 	struct loop *loop;
 	struct config *cfg;
 	struct lease_store *leases;
+	struct chain_table *chain;	/* ipxe-chain-file: who is between the stages */
 	struct netif *ifs;
 	size_t nifs;
 };

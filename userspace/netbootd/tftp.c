@@ -90,6 +90,7 @@ struct tftp_conn {
 	struct sockaddr_in peer;
 	char peer_str[24];
 	char name[TFTP_NAME_MAX + 1];
+	char rel[TFTP_NAME_MAX + 1];	/* name as tftp_path_map normalised it */
 	enum tftp_mode mode;
 	struct tftp_xfer x;
 	struct tftp_granted g;
@@ -151,6 +152,8 @@ struct tftp_server {
 	struct tftp_file *files;
 	struct tftp_conn *conns;
 	struct tftp_counters cnt;
+	tftp_sent_fn *on_sent;		/* tftp_server_on_sent */
+	void *on_sent_ctx;
 	unsigned upload_seq;
 	uint8_t *pkt, *aux;		/* TFTP_HDR + TFTP_BLKSIZE_MAX each */
 	/* One window's batch, shared by every transfer (single-threaded):
@@ -852,6 +855,8 @@ static void conn_finish(struct tftp_conn *c, int ok)
 		s->cnt.completed++;
 		log_msg(LOG_INFO, "tftp: %s: %s %s done, %" PRIu64 " bytes", c->peer_str,
 			c->x.writing ? "received" : "sent", c->name, c->bytes);
+		if (!c->x.writing && s->on_sent)
+			s->on_sent(s->on_sent_ctx, c->peer.sin_addr.s_addr, c->rel);
 	} else {
 		s->cnt.failed++;
 		log_msg(LOG_INFO, "tftp: %s: %s %s failed after %" PRIu64 " bytes", c->peer_str,
@@ -1414,6 +1419,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	c->mode = req.mode;
 	memcpy(c->peer_str, peer_str, sizeof(peer_str));
 	memcpy(c->name, shown, sizeof(shown));
+	memcpy(c->rel, rel, sizeof(rel));
 
 	lim.blksize_max = s->cfg.blksize_max;
 	if (s->cfg.mtu_cap) {
@@ -1747,6 +1753,12 @@ void tftp_server_stop(struct tftp_server *s)
 void tftp_server_counters(const struct tftp_server *s, struct tftp_counters *out)
 {
 	*out = s->cnt;
+}
+
+void tftp_server_on_sent(struct tftp_server *s, tftp_sent_fn *fn, void *ctx)
+{
+	s->on_sent = fn;
+	s->on_sent_ctx = ctx;
 }
 
 void tftp_server_log_counters(const struct tftp_server *s)

@@ -56,6 +56,12 @@ int tftp_server_reload(struct tftp_server *s, const struct tftp_config *c,
 		       char *err, size_t errlen);
 void tftp_server_stop(struct tftp_server *s);
 void tftp_server_counters(const struct tftp_server *s, struct tftp_counters *out);
+/* Called when a read transfer completed (its last block acknowledged),
+ * with the client's IPv4 address (network order) and the path it asked
+ * for as tftp_path_map normalised it.  netbootd's chainload guard
+ * (chain.h) listens; fn NULL stops the calls. */
+typedef void tftp_sent_fn(void *ctx, uint32_t peer_ip, const char *path);
+void tftp_server_on_sent(struct tftp_server *s, tftp_sent_fn *fn, void *ctx);
 /* One log line with the counters (netbootd calls it on SIGUSR1). */
 void tftp_server_log_counters(const struct tftp_server *s);
 

@@ -102,7 +102,7 @@ vb_fw_bootfile() {
 # vb_fw_uses_script: 0 when the node runs iPXE that fetches boot.ipxe.
 vb_fw_uses_script() {
 	case $VB_FIRMWARE/$VB_BOOT in
-	bios/ipxe | bios/floppy | uefi/pxe) return 0 ;;
+	bios/ipxe | bios/floppy | */chain | uefi/pxe) return 0 ;;
 	esac
 	return 1
 }
@@ -141,13 +141,13 @@ vb_fw_qemu_args() {
 		# options in it, and a run must not see the last one's.
 		cp "$VB_OVMF_VARS" "$run/OVMF_VARS.fd"
 		# romfile= (none): OVMF's own VirtioNetDxe drives the NIC, so the
-		# whole PXE path is edk2's.  bootindex: -boot n does not reach OVMF.
+		# whole PXE path is edk2's; --boot chain: iPXE's EFI ROM (chain.sh).  bootindex: -boot n does not reach OVMF.
 		# IPv6 PXE off: on a network without DHCPv6 each try costs a minute.
 		VB_FW_QEMU=(-machine q35
 			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$VB_OVMF_CODE"
 			-drive "if=pflash,format=raw,unit=1,file=$run/OVMF_VARS.fd"
 			-fw_cfg name=opt/org.tianocore/IPv6Support,string=n
-			-device "$dev,romfile=,bootindex=1")
+			-device "$dev,romfile=$(vb_chain_uefi_rom),bootindex=1")
 		return 0
 	fi
 	if [ "$VB_BOOT" = floppy ]; then
