@@ -15,7 +15,9 @@
  * on loopback all of 127/8 is), the way a rack's nodes each have their own
  * address; all of them share one socket, so the client takes in DATA with
  * one recvmmsg() and sends ACKs with one sendmmsg() for many transfers at
- * once (IP_PKTINFO names each packet's node).  Without it each transfer
+ * once (IP_PKTINFO names each packet's node).  -P (with -N): poll without
+ * sleeping while transfers run, as nodes that are machines of their own
+ * never make the server wake them: the process keeps a core to itself.  Without it each transfer
  * has a socket of its own and pays its own syscalls and wakeups, which on
  * a 2-core host running server and clients cost as much CPU as the server
  * it was measuring (see bench/tftp).
@@ -68,7 +70,7 @@ static uint64_t now_ms(void)
 }
 
 static unsigned opt_blksize = 512, opt_window = 1, opt_timeout = 300, opt_retries = 10;
-static unsigned opt_loss, opt_reorder;
+static unsigned opt_loss, opt_reorder, opt_busy;
 static const char *opt_file;
 
 /* Node mode: the one socket, and the datagrams queued for one sendmmsg(),
@@ -409,7 +411,7 @@ int main(int argc, char **argv)
 	int ep;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:X:E:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:p:f:v:b:w:n:o:L:R:T:m:X:E:N:P")) != -1) {
 		switch (opt) {
 		case 's': host = optarg; break;
 		case 'p': port = (unsigned)atoi(optarg); break;
@@ -426,6 +428,7 @@ int main(int argc, char **argv)
 		case 'X': rawreq = optarg; break;
 		case 'E': close_code = (unsigned)atoi(optarg); break;
 		case 'N': node_base = optarg; break;
+		case 'P': opt_busy = 1; break;
 		default:
 			fprintf(stderr, "usage: tftp_load -s HOST -f NAME -v LOCAL [-p -b -w -n -o -L -R -T -m -N]\n");
 			return 2;
@@ -550,7 +553,7 @@ int main(int argc, char **argv)
 			t1 = now;
 		if (!active)
 			break;
-		ne = epoll_wait(ep, evs, (int)nclients, 20);
+		ne = epoll_wait(ep, evs, (int)nclients, opt_busy && shared_fd >= 0 && running ? 0 : 20);
 		for (e = 0; e < ne; e++) {
 			struct client *c;
 			int k;

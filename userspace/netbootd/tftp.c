@@ -118,6 +118,7 @@ struct tftp_conn {
 	int shared;
 	struct in_addr local;		/* the address the request came to */
 	struct demux_node dn;		/* in the server's demux, by peer */
+	uint64_t req_hash;		/* of the request's bytes: a resend matches */
 	int pend_slot, out_slot;	/* in the batch's lists, or -1 */
 };
 
@@ -179,6 +180,7 @@ struct tftp_server {
 	 * what came in (RX_SHARED datagrams), the transfers it released
 	 * (pend), and the lock-step blocks queued for one sendmmsg() (out). */
 	int xsock;
+	int xpktinfo;			/* bound to the wildcard: name each source */
 	struct tftp_demux demux;
 	uint8_t *xrx;
 	struct shared_rx *srx;
@@ -360,6 +362,14 @@ static void put_pktinfo(struct msghdr *mh, char *buf, size_t cap, struct in_addr
 	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 }
 
+/* The shared socket bound to the wildcard address (no tftp-listen) must
+ * name each reply's source; bound to one address it needs not, and the
+ * kernel skips a source address check per packet. */
+static int needs_pktinfo(const struct tftp_conn *c)
+{
+	return c->shared && c->srv->xpktinfo;
+}
+
 /* One datagram of this transfer's, from its own socket or the shared one. */
 static ssize_t conn_sendto(struct tftp_conn *c, const void *p, size_t n, const struct sockaddr_in *to)
 {
@@ -372,7 +382,7 @@ static ssize_t conn_sendto(struct tftp_conn *c, const void *p, size_t n, const s
 		.msg_name = (void *)to, .msg_namelen = sizeof(*to), .msg_iov = &iov, .msg_iovlen = 1,
 	};
 
-	if (c->shared)
+	if (needs_pktinfo(c))
 		put_pktinfo(&mh, ctl.buf, sizeof(ctl.buf), c->local);
 	return sendmsg(c->sock, &mh, 0);
 }
@@ -598,7 +608,7 @@ static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
 			cm->cmsg_len = CMSG_LEN(sizeof(seg));
 			memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
 		}
-		if (c->shared)
+		if (needs_pktinfo(c))
 			put_pktinfo(mh, s->bctl[m].buf, sizeof(s->bctl[m].buf), c->local);
 		s->bpkts[m++] = q;
 		j += q;
@@ -633,7 +643,8 @@ static void queue_block(struct tftp_conn *c, uint64_t idx)
 	mh->msg_namelen = sizeof(c->peer);
 	mh->msg_iov = o->iov;
 	mh->msg_iovlen = 2;
-	put_pktinfo(mh, o->ctl.buf, sizeof(o->ctl.buf), c->local);
+	if (needs_pktinfo(c))
+		put_pktinfo(mh, o->ctl.buf, sizeof(o->ctl.buf), c->local);
 	c->out_slot = (int)s->nout++;
 }
 
@@ -1180,7 +1191,7 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 	(void)fd;
 	if (events & EPOLLOUT)
 		shared_resume(s);
-	for (round = 0; round < 8; round++) {
+	for (round = 0; round < 16; round++) {
 		int got;
 
 		for (i = 0; i < RX_SHARED_MAX; i++) {
@@ -1245,8 +1256,10 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 		s->npend = 0;
 		s->batching = 0;
 		flush_out(s);
-		if (got < RX_SHARED_MAX)
-			break;
+		/* Not only while the batch was full: the blocks just sent
+		 * bring ACKs back within microseconds (the clients run on the
+		 * other cores), and reading them now is cheaper than sleeping
+		 * in epoll_wait() and being woken for each. */
 	}
 }
 
@@ -1360,6 +1373,16 @@ static int open_write(struct tftp_server *s, struct tftp_conn *c, const char *re
 	return 0;
 }
 
+/* FNV-1a over a request, to tell a resend from a new request. */
+static uint64_t request_hash(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
 static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len,
 			   const struct sockaddr_in *peer, struct in_addr local, int ifindex)
 {
@@ -1391,12 +1414,14 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 		const struct tftp_conn *o = dn ? (const struct tftp_conn *)(const void *)((const char *)dn -
 						 offsetof(struct tftp_conn, dn)) : NULL;
 
-		/* The same request again while its transfer runs: a resend
-		 * that crossed our first answer (PXE ROMs resend the RRQ on
-		 * their own timer), not a new transfer.  On a shared port a
-		 * second one could not be told from the first. */
+		/* The same request, byte for byte, while its transfer runs: a
+		 * resend that crossed our first answer (PXE ROMs resend the
+		 * RRQ on their own timer), not a new transfer.  On a shared
+		 * port a second one could not be told from the first.  Other
+		 * options (edk2 asks again with windowsize after its tsize
+		 * probe) make it a new request: see below. */
 		if (o && !o->x.writing && req.op == TFTP_RRQ && o->x.state != XFER_DALLY &&
-		    !strcmp(o->name, shown)) {
+		    o->req_hash == request_hash(pkt, len)) {
 			log_drop("tftp", peer_str, "'%s': repeated request, its transfer is running", shown);
 			return;
 		}
@@ -1472,7 +1497,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	if (s->xsock >= 0) {
 		struct demux_node *old = demux_find(&s->demux, peer->sin_addr.s_addr, peer->sin_port);
 
-		/* The peer asks for another file from the same port: on a
+		/* The peer asks for something else from the same port: on a
 		 * shared server port the two transfers could not be told
 		 * apart, and the client has moved on from the old one. */
 		if (old) {
@@ -1487,6 +1512,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 				conn_finish(o, 0);
 		}
 		c->shared = 1;
+		c->req_hash = request_hash(pkt, len);
 		c->sock = s->xsock;
 		c->local = local;
 		c->dn.addr = peer->sin_addr.s_addr;
@@ -1583,7 +1609,9 @@ static int shared_start(struct tftp_server *s)
 	s->xsock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->xsock < 0)
 		return -1;
-	setsockopt(s->xsock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	s->xpktinfo = !s->cfg.listen[0];
+	if (s->xpktinfo)
+		setsockopt(s->xsock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	/* Past rmem_max/wmem_max while still privileged: every transfer's
 	 * ACKs queue on this one socket. */
 	if (setsockopt(s->xsock, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
