@@ -251,6 +251,28 @@ static void receive_one(struct client *c, uint8_t *b, ssize_t n, const struct so
 	}
 }
 
+/* n receive slots: buffer b[i] of cap bytes, sender in from[i], control
+ * data in ctl + i * ctl_len when ctl is not NULL. */
+static void rx_slots(struct mmsghdr *mm, struct iovec *iov, struct sockaddr_in *from, uint8_t *b,
+		     size_t cap, char *ctl, size_t ctl_len, int n)
+{
+	int i;
+
+	memset(mm, 0, sizeof(mm[0]) * (size_t)n);
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = b + (size_t)i * cap;
+		iov[i].iov_len = cap;
+		mm[i].msg_hdr.msg_name = &from[i];
+		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+		if (ctl) {
+			mm[i].msg_hdr.msg_control = ctl + (size_t)i * ctl_len;
+			mm[i].msg_hdr.msg_controllen = ctl_len;
+		}
+	}
+}
+
 /* Up to RX_BATCH datagrams with one recvmmsg(), so the client pays one
  * syscall per window rather than one per block; a lock-step transfer asks
  * for one (a longer vector makes the kernel look for a second datagram
@@ -265,15 +287,7 @@ static int receive(struct client *c)
 	struct mmsghdr mm[RX_BATCH];
 	int i, n, want = c->window > 1 || c->expect == 1 ? RX_BATCH : 1;
 
-	memset(mm, 0, sizeof(mm[0]) * (size_t)want);
-	for (i = 0; i < want; i++) {
-		iov[i].iov_base = b[i];
-		iov[i].iov_len = sizeof(b[i]);
-		mm[i].msg_hdr.msg_name = &from[i];
-		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
+	rx_slots(mm, iov, from, &b[0][0], sizeof(b[0]), NULL, 0, want);
 	n = recvmmsg(c->fd, mm, (unsigned)want, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return -1;
@@ -298,17 +312,7 @@ static int receive_shared(struct client *cs, unsigned nclients, struct in_addr b
 	struct mmsghdr mm[RX_SHARED];
 	int i, n;
 
-	memset(mm, 0, sizeof(mm));
-	for (i = 0; i < RX_SHARED; i++) {
-		iov[i].iov_base = b[i];
-		iov[i].iov_len = sizeof(b[i]);
-		mm[i].msg_hdr.msg_name = &from[i];
-		mm[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-		mm[i].msg_hdr.msg_control = ctl[i].b;
-		mm[i].msg_hdr.msg_controllen = sizeof(ctl[i].b);
-	}
+	rx_slots(mm, iov, from, &b[0][0], sizeof(b[0]), ctl[0].b, sizeof(ctl[0]), RX_SHARED);
 	n = recvmmsg(shared_fd, mm, RX_SHARED, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return -1;

@@ -999,6 +999,18 @@ static int handle_data(struct tftp_conn *c, const struct tftp_packet *p)
 	return on_action(c, a);
 }
 
+/* The socket has room again: send what found it full. */
+static void conn_resume(struct tftp_conn *c)
+{
+	c->want_out = 0;
+	if (c->x.state == XFER_OACK)
+		send_oack(c);
+	else if (!c->x.writing)
+		send_window(c);
+	else
+		send_ack(c);
+}
+
 /* One datagram from this transfer's peer.  Returns 1 when the transfer is
  * gone; sets *send_later when an ACK released blocks (sent once after all
  * the ACKs at hand are taken in). */
@@ -1073,14 +1085,8 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 	(void)l;
 	(void)fd;
 	if (events & EPOLLOUT) {
-		c->want_out = 0;
 		loop_mod_fd(s->loop, c->sock, EPOLLIN);
-		if (c->x.state == XFER_OACK)
-			send_oack(c);
-		else if (!c->x.writing)
-			send_window(c);
-		else
-			send_ack(c);
+		conn_resume(c);
 		return;
 	}
 	/* A bounded batch per wakeup, so one busy peer cannot starve others.
@@ -1169,13 +1175,7 @@ static void shared_resume(struct tftp_server *s)
 		next = c->next;
 		if (!c->shared || !c->want_out)
 			continue;
-		c->want_out = 0;
-		if (c->x.state == XFER_OACK)
-			send_oack(c);
-		else if (!c->x.writing)
-			send_window(c);
-		else
-			send_ack(c);
+		conn_resume(c);
 	}
 }
 
