@@ -114,8 +114,7 @@ struct tftp_conn {
 	uint64_t probe_block, probe_ms;	/* the timed block (0: none), when it went */
 	int want_out;			/* socket buffer was full */
 	int no_gso;			/* UDP_SEGMENT refused: one message per block */
-	/* tftp-shared-port: sock is the server's shared socket. */
-	int shared;
+	/* tftp-shared-port (then sock is the server's shared socket): */
 	struct in_addr local;		/* the address the request came to */
 	struct demux_node dn;		/* in the server's demux, by peer */
 	uint64_t req_hash;		/* of the request's bytes: a resend matches */
@@ -365,9 +364,14 @@ static void put_pktinfo(struct msghdr *mh, char *buf, size_t cap, struct in_addr
 /* The shared socket bound to the wildcard address (no tftp-listen) must
  * name each reply's source; bound to one address it needs not, and the
  * kernel skips a source address check per packet. */
+static int is_shared(const struct tftp_conn *c)
+{
+	return c->srv->xsock >= 0 && c->sock == c->srv->xsock;
+}
+
 static int needs_pktinfo(const struct tftp_conn *c)
 {
-	return c->shared && c->srv->xpktinfo;
+	return is_shared(c) && c->srv->xpktinfo;
 }
 
 /* One datagram of this transfer's, from its own socket or the shared one. */
@@ -621,7 +625,7 @@ static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
  * sendmmsg() and does the accounting send_window() would have done. */
 static int can_queue(const struct tftp_conn *c)
 {
-	return c->srv->batching && c->shared && c->x.windowsize == 1 && !c->x.writing &&
+	return c->srv->batching && is_shared(c) && c->x.windowsize == 1 && !c->x.writing &&
 	       c->mode == TFTP_MODE_OCTET && c->file && c->file->map && c->out_slot < 0 &&
 	       c->srv->nout < RX_SHARED_MAX;
 }
@@ -832,7 +836,7 @@ static void conn_free(struct tftp_conn *c)
 
 	if (c->timer)
 		loop_timer_cancel(s->loop, c->timer);
-	if (c->shared) {
+	if (is_shared(c)) {
 		demux_del(&s->demux, &c->dn);
 		if (c->pend_slot >= 0)
 			s->pend[c->pend_slot] = NULL;
@@ -1145,6 +1149,25 @@ static void conn_io(struct loop *l, int fd, uint32_t events, void *ctx)
 		send_window(c);
 }
 
+/* The transfer of this peer on the shared port, or NULL. */
+static struct tftp_conn *shared_conn(const struct tftp_server *s, const struct sockaddr_in *peer)
+{
+	struct demux_node *dn = demux_find(&s->demux, peer->sin_addr.s_addr, peer->sin_port);
+
+	return dn ? (struct tftp_conn *)(void *)((char *)dn - offsetof(struct tftp_conn, dn)) : NULL;
+}
+
+/* Ready for the next recvmmsg(): the kernel wrote name and control
+ * lengths of the slots it filled. */
+static void shared_rx_reset(struct tftp_server *s, unsigned i)
+{
+	struct msghdr *mh = &s->xmm[i].msg_hdr;
+
+	mh->msg_namelen = sizeof(s->srx[i].from);
+	mh->msg_controllen = sizeof(s->srx[i].ctl.buf);
+	mh->msg_flags = 0;
+}
+
 /* Error 5 from the shared port to a datagram that is no transfer's (RFC
  * 1350); never to an ERROR, so two confused peers cannot ping-pong. */
 static void shared_stranger(struct tftp_server *s, const struct sockaddr_in *from,
@@ -1160,7 +1183,6 @@ static void shared_stranger(struct tftp_server *s, const struct sockaddr_in *fro
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.srv = s;
 	tmp.sock = s->xsock;
-	tmp.shared = 1;
 	tmp.local = local;
 	conn_error(&tmp, from, TFTP_EBADID, "unknown transfer ID");
 }
@@ -1173,7 +1195,7 @@ static void shared_resume(struct tftp_server *s)
 	loop_mod_fd(s->loop, s->xsock, EPOLLIN);
 	for (c = s->conns; c; c = next) {
 		next = c->next;
-		if (!c->shared || !c->want_out)
+		if (!is_shared(c) || !c->want_out)
 			continue;
 		conn_resume(c);
 	}
@@ -1192,21 +1214,8 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 	if (events & EPOLLOUT)
 		shared_resume(s);
 	for (round = 0; round < 16; round++) {
-		int got;
+		int got = recvmmsg(s->xsock, s->xmm, RX_SHARED_MAX, 0, NULL);
 
-		for (i = 0; i < RX_SHARED_MAX; i++) {
-			struct msghdr *mh = &s->xmm[i].msg_hdr;
-
-			s->srx[i].iov = (struct iovec){ s->xrx + (size_t)i * PKT_CAP, PKT_CAP };
-			memset(mh, 0, sizeof(*mh));
-			mh->msg_name = &s->srx[i].from;
-			mh->msg_namelen = sizeof(s->srx[i].from);
-			mh->msg_iov = &s->srx[i].iov;
-			mh->msg_iovlen = 1;
-			mh->msg_control = s->srx[i].ctl.buf;
-			mh->msg_controllen = sizeof(s->srx[i].ctl.buf);
-		}
-		got = recvmmsg(s->xsock, s->xmm, RX_SHARED_MAX, 0, NULL);
 		if (got <= 0)
 			break;
 		for (i = 0; i < (unsigned)got; i++) {
@@ -1214,14 +1223,13 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 			const struct sockaddr_in *from = &s->srx[i].from;
 			const uint8_t *pkt = s->xrx + (size_t)i * PKT_CAP;
 			size_t n = s->xmm[i].msg_len;
-			struct demux_node *dn;
 			struct tftp_conn *c;
 			int later = 0;
 
 			if (mh->msg_namelen != sizeof(*from) || from->sin_family != AF_INET)
 				continue;
-			dn = demux_find(&s->demux, from->sin_addr.s_addr, from->sin_port);
-			if (!dn) {
+			c = shared_conn(s, from);
+			if (!c) {
 				struct in_addr local = { 0 };
 				struct cmsghdr *cm;
 
@@ -1235,7 +1243,6 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				shared_stranger(s, from, local, pkt, n);
 				continue;
 			}
-			c = (struct tftp_conn *)(void *)((char *)dn - offsetof(struct tftp_conn, dn));
 			if (conn_packet(c, pkt, n, &later))
 				continue;	/* gone, and out of the lists */
 			if (later && c->pend_slot < 0) {
@@ -1243,6 +1250,8 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 				s->pend[s->npend++] = c;
 			}
 		}
+		for (i = 0; i < (unsigned)got; i++)
+			shared_rx_reset(s, i);
 		s->batching = 1;
 		for (i = 0; i < s->npend; i++) {
 			struct tftp_conn *c = s->pend[i];
@@ -1388,7 +1397,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 {
 	struct tftp_request req;
 	struct tftp_limits lim;
-	struct tftp_conn *c;
+	struct tftp_conn *c, *old;
 	char peer_str[24], rel[TFTP_NAME_MAX + 1], shown[TFTP_NAME_MAX + 1];
 	const char *why = NULL;
 	int code, bufsz;
@@ -1409,22 +1418,18 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 		refuse(s, local, peer, peer_str, code, why, shown);
 		return;
 	}
-	if (s->xsock >= 0) {
-		struct demux_node *dn = demux_find(&s->demux, peer->sin_addr.s_addr, peer->sin_port);
-		const struct tftp_conn *o = dn ? (const struct tftp_conn *)(const void *)((const char *)dn -
-						 offsetof(struct tftp_conn, dn)) : NULL;
-
-		/* The same request, byte for byte, while its transfer runs: a
-		 * resend that crossed our first answer (PXE ROMs resend the
-		 * RRQ on their own timer), not a new transfer.  On a shared
-		 * port a second one could not be told from the first.  Other
-		 * options (edk2 asks again with windowsize after its tsize
-		 * probe) make it a new request: see below. */
-		if (o && !o->x.writing && req.op == TFTP_RRQ && o->x.state != XFER_DALLY &&
-		    o->req_hash == request_hash(pkt, len)) {
-			log_drop("tftp", peer_str, "'%s': repeated request, its transfer is running", shown);
-			return;
-		}
+	/* Shared port: this peer's running transfer, if any.  The same
+	 * request, byte for byte, while it runs is a resend that crossed our
+	 * first answer (PXE ROMs resend the RRQ on their own timer), not a new
+	 * transfer: on a shared port a second one could not be told from the
+	 * first.  Other options (edk2 asks again with windowsize after its
+	 * tsize probe) make it a new request, which ends the old transfer
+	 * below. */
+	old = s->xsock >= 0 ? shared_conn(s, peer) : NULL;
+	if (old && !old->x.writing && req.op == TFTP_RRQ && old->x.state != XFER_DALLY &&
+	    old->req_hash == request_hash(pkt, len)) {
+		log_drop("tftp", peer_str, "'%s': repeated request, its transfer is running", shown);
+		return;
 	}
 	if (s->cfg.max_transfers && s->cnt.active >= s->cfg.max_transfers) {
 		refuse(s, local, peer, peer_str, TFTP_ENOTDEF, "server busy", shown);
@@ -1495,23 +1500,17 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 		c->ckpt[1 % (c->g.windowsize + 1)].carry = -1;
 	}
 	if (s->xsock >= 0) {
-		struct demux_node *old = demux_find(&s->demux, peer->sin_addr.s_addr, peer->sin_port);
-
 		/* The peer asks for something else from the same port: on a
 		 * shared server port the two transfers could not be told
 		 * apart, and the client has moved on from the old one. */
 		if (old) {
-			struct tftp_conn *o = (struct tftp_conn *)(void *)((char *)old -
-									offsetof(struct tftp_conn, dn));
-
 			log_msg(LOG_INFO, "tftp: %s: new request from the same port ends %s", peer_str,
-				o->name);
-			if (o->x.state == XFER_DALLY || o->x.state == XFER_OACK)
-				conn_free(o);
+				old->name);
+			if (old->x.state == XFER_DALLY || old->x.state == XFER_OACK)
+				conn_free(old);
 			else
-				conn_finish(o, 0);
+				conn_finish(old, 0);
 		}
-		c->shared = 1;
 		c->req_hash = request_hash(pkt, len);
 		c->sock = s->xsock;
 		c->local = local;
@@ -1521,7 +1520,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	} else {
 		c->sock = ephemeral_socket(local);
 	}
-	if (!c->shared && (c->sock < 0 || loop_add_fd(s->loop, c->sock, EPOLLIN, conn_io, c) < 0)) {
+	if (!is_shared(c) && (c->sock < 0 || loop_add_fd(s->loop, c->sock, EPOLLIN, conn_io, c) < 0)) {
 		log_msg(LOG_WARNING, "tftp: %s: no socket for %s: %s", peer_str, shown, strerror(errno));
 		if (c->sock >= 0)
 			close(c->sock);
@@ -1533,7 +1532,7 @@ static void start_transfer(struct tftp_server *s, const uint8_t *pkt, size_t len
 	bufsz = (int)((c->g.blksize + 64) * (c->g.windowsize + 1));
 	if (bufsz > (1 << 20))
 		bufsz = 1 << 20;
-	if (bufsz > 212992 && !c->shared)
+	if (bufsz > 212992 && !is_shared(c))
 		setsockopt(c->sock, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz));
 	log_msg(LOG_INFO, "tftp: %s: %s %s %s blksize %u window %u", peer_str,
 		req.op == TFTP_RRQ ? "read" : "write", shown,
@@ -1605,6 +1604,17 @@ static int shared_start(struct tftp_server *s)
 	if (!s->xrx || !s->srx || !s->out || !s->outm || demux_init(&s->demux, buckets) < 0) {
 		errno = ENOMEM;
 		return -1;
+	}
+	for (unsigned i = 0; i < RX_SHARED_MAX; i++) {
+		struct msghdr *mh = &s->xmm[i].msg_hdr;
+
+		s->srx[i].iov = (struct iovec){ s->xrx + (size_t)i * PKT_CAP, PKT_CAP };
+		memset(mh, 0, sizeof(*mh));
+		mh->msg_name = &s->srx[i].from;
+		mh->msg_iov = &s->srx[i].iov;
+		mh->msg_iovlen = 1;
+		mh->msg_control = s->srx[i].ctl.buf;
+		shared_rx_reset(s, i);
 	}
 	s->xsock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->xsock < 0)
