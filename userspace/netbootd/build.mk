@@ -15,6 +15,8 @@ NETBOOTD_CORE_SRC += $(NBD)/chain.c
 NETBOOTD_SRC := $(NBD)/main.c $(NBD)/loop.c $(NBD)/netif.c $(NBD)/dhcp.c $(NBD)/rarp.c \
 	$(NBD)/ratelimit.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 NETBOOTD_HDR := $(wildcard $(NBD)/*.h)
+# What the DHCP policy tests share (header-only, like tests/unit/tap.h).
+NETBOOTD_FIXTURE := $(NBD)/tests/fixture.h
 # TFTP (issue 5): its daemon sources, unit tests, fuzzer and test server.
 include $(NBD)/tftp.mk
 NETBOOTD_SRC += $(TFTP_SRC)
@@ -46,15 +48,15 @@ $(BUILD)/t/netbootd: $(NETBOOTD_SRC) $(NETBOOTD_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NETBOOTD_SRC)
 
-$(BUILD)/t/test_netbootd_server: $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+$(BUILD)/t/test_netbootd_server: $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h $(NETBOOTD_FIXTURE)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_server.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 
-$(BUILD)/t/test_netbootd_arch: $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+$(BUILD)/t/test_netbootd_arch: $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h $(NETBOOTD_FIXTURE)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_arch.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 # The two-stage chainload guard (ipxe-chain-file) through the DHCP policy.
-$(BUILD)/t/test_netbootd_chain: $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+$(BUILD)/t/test_netbootd_chain: $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h $(NETBOOTD_FIXTURE)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 # RFC 3074 load balancing: the pure module and two servers' state machines.

@@ -9,78 +9,8 @@
  * with no sockets.
  */
 #define _GNU_SOURCE
-#include "../../../tests/unit/tap.h"
 #include "../client_arch.h"
-#include "../config.h"
-#include "../lease.h"
-#include "../rfc2131.h"
-#include "../rfc2132.h"
-#include "../rfc951.h"
-
-#include <arpa/inet.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-static char dir[] = "/tmp/test_netbootd_arch_XXXXXX";
-static char err[512];
-
-static struct config *load(const char *text)
-{
-	char p[256];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/nb.conf", dir);
-	f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
-	return config_load(p, NULL, err, sizeof(err));
-}
-
-struct pkt {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void discover(struct pkt *p, uint8_t last_mac_byte)
-{
-	memset(p->b, 0, sizeof(p->b));
-	p->b[0] = BOOTREQUEST;
-	p->b[1] = 1;
-	p->b[2] = 6;
-	p->b[4] = last_mac_byte;
-	memcpy(p->b + 28, "\x52\x54\x00\x12\x34", 5);
-	p->b[33] = last_mac_byte;
-	memcpy(p->b + 236, "\x63\x82\x53\x63", 4);
-	p->n = 240;
-	p->b[p->n++] = DHO_MSG_TYPE;
-	p->b[p->n++] = 1;
-	p->b[p->n++] = DHCPDISCOVER;
-}
-
-static void opt(struct pkt *p, uint8_t code, const void *v, size_t len)
-{
-	p->b[p->n++] = code;
-	p->b[p->n++] = (uint8_t)len;
-	memcpy(p->b + p->n, v, len);
-	p->n += len;
-}
-
-static struct dhcp_msg m, rm;
-static struct dhcp_reply r;
-static struct dhcp_ctx ctx = { .ifname = "br0", .now = 1000000 };
-
-/* Decode P, run the policy, decode the reply into rm; the boot file. */
-static const char *serve(const struct config *c, struct lease_store *ls, struct pkt *p)
-{
-	p->b[p->n++] = DHO_END;
-	if (dhcp_decode(p->b, p->n, &m, err, sizeof(err)) < 0 ||
-	    rfc2131_handle(c, ls, &m, &ctx, &r) != 0 || r.dest == DEST_NONE)
-		return "(no reply)";
-	r.out.buf[0] = BOOTREQUEST;
-	if (dhcp_decode(r.out.buf, r.out.len, &rm, err, sizeof(err)) < 0)
-		return "(bad reply)";
-	return (const char *)rm.h.file;
-}
+#include "fixture.h"
 
 static const char *rack_conf(void)
 {
@@ -131,21 +61,18 @@ static void test_config_errors(void)
 static void test_rack(void)
 {
 	struct config *c = load(rack_conf());
-	struct lease_store *ls;
+	struct lease_store *ls = open_leases();
 	struct pkt p;
-	char lp[256];
 	const uint8_t u16[2] = { 0, 0x16 }, u0b[2] = { 0, 0x0b }, u07[2] = { 0, 7 }, u00[2] = { 0, 0 };
 	const char *f;
 
-	snprintf(lp, sizeof(lp), "%s/leases", dir);
-	ls = lease_open(lp, SYNC_NONE, ctx.now, err, sizeof(err));
 	TAP_OK(c && ls, "rack config and lease store open (%s)", c ? "" : err);
 	if (!c || !ls)
 		exit(tap_done());
 	ctx.server_ip = inet_addr("192.0.2.1");
 
 	/* U-Boot's distro boot, first round. */
-	discover(&p, 1);
+	start(&p, DHCPDISCOVER, 1);
 	opt(&p, DHO_VENDOR_CLASS, "U-Boot.armv8", 12);
 	opt(&p, DHO_CLIENT_ARCH, u16, 2);
 	f = serve(c, ls, &p);
@@ -155,18 +82,18 @@ static void test_rack(void)
 	TAP_OK(rm.h.siaddr == ctx.server_ip, "siaddr set: U-Boot takes its TFTP server from it alone");
 
 	/* A U-Boot built without BOOTP_PXE_CLIENTARCH: option 60 only. */
-	discover(&p, 2);
+	start(&p, DHCPDISCOVER, 2);
 	opt(&p, DHO_VENDOR_CLASS, "U-Boot.armv8", 12);
 	TAP_STREQ(serve(c, ls, &p), "arm64/Image", "U-Boot with option 60 only: by its vendor class");
-	discover(&p, 3);
+	start(&p, DHCPDISCOVER, 3);
 	opt(&p, DHO_VENDOR_CLASS, "U-Boot.armv7", 12);
 	TAP_STREQ(serve(c, ls, &p), "arm32/zImage", "U-Boot.armv7: the arm32 U-Boot file (0x15)");
-	discover(&p, 4);
+	start(&p, DHCPDISCOVER, 4);
 	opt(&p, DHO_VENDOR_CLASS, "U-Boot.armv8x", 13);
 	TAP_STREQ(serve(c, ls, &p), "pxelinux.0", "a longer vendor class is not U-Boot's");
 
 	/* Distro boot's UEFI round: bootp_vci and bootp_arch rewritten. */
-	discover(&p, 1);
+	start(&p, DHCPDISCOVER, 1);
 	opt(&p, DHO_VENDOR_CLASS, "PXEClient:Arch:00011:UNDI:003000", 32);
 	opt(&p, DHO_CLIENT_ARCH, u0b, 2);
 	f = serve(c, ls, &p);
@@ -174,16 +101,16 @@ static void test_rack(void)
 	TAP_OK(strstr(r.log, "(arm64 UEFI)") != NULL, "log says arm64 UEFI (%s)", r.log);
 
 	/* The x86 rules next to them are unchanged. */
-	discover(&p, 5);
+	start(&p, DHCPDISCOVER, 5);
 	opt(&p, DHO_VENDOR_CLASS, "PXEClient:Arch:00007:UNDI:003016", 32);
 	opt(&p, DHO_CLIENT_ARCH, u07, 2);
 	TAP_STREQ(serve(c, ls, &p), "ipxe.efi", "x86-64 UEFI still gets ipxe.efi");
-	discover(&p, 6);
+	start(&p, DHCPDISCOVER, 6);
 	opt(&p, DHO_VENDOR_CLASS, "PXEClient:Arch:00000:UNDI:002001", 32);
 	opt(&p, DHO_CLIENT_ARCH, u00, 2);
 	TAP_STREQ(serve(c, ls, &p), "pxelinux.0", "x86 BIOS: no arch rule, the plain boot file");
 	TAP_OK(strstr(r.log, " file pxelinux.0 (x86 BIOS)") != NULL, "log says x86 BIOS (%s)", r.log);
-	discover(&p, 7);
+	start(&p, DHCPDISCOVER, 7);
 	TAP_STREQ(serve(c, ls, &p), "pxelinux.0", "a client that says nothing: the plain boot file");
 	f = strstr(r.log, " file pxelinux.0");
 	TAP_OK(f && !strchr(f, '('), "log without a label (%s)", r.log);
@@ -192,7 +119,7 @@ static void test_rack(void)
 	 * codec's option table already drops it; client_arch checks again).
 	 * The option after it is 22 (max datagram reassembly, RFC 2132 4.1),
 	 * so a reader that took two bytes anyway would see 0x0016: U-Boot. */
-	discover(&p, 8);
+	start(&p, DHCPDISCOVER, 8);
 	opt(&p, DHO_CLIENT_ARCH, u16, 1);
 	opt(&p, 22, "\x05\xdc", 2);
 	TAP_STREQ(serve(c, ls, &p), "pxelinux.0", "one-byte option 93 ignored, not read into the next option");
@@ -203,15 +130,10 @@ static void test_rack(void)
 
 int main(void)
 {
-	char cmd[64];
-
-	if (!mkdtemp(dir))
+	if (fixture_begin() < 0)
 		return 1;
 	test_parse();
 	test_config_errors();
 	test_rack();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
-	return tap_done();
+	return fixture_end();
 }

@@ -10,68 +10,30 @@
  * 175.  TFTP's side is the call the daemon makes (chain_tftp_done).
  */
 #define _GNU_SOURCE
-#include "../../../tests/unit/tap.h"
 #include "../chain.h"
-#include "../config.h"
-#include "../lease.h"
-#include "../rfc2131.h"
-#include "../rfc2132.h"
-#include "../rfc951.h"
+#include "fixture.h"
 
-#include <arpa/inet.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-static char dir[] = "/tmp/test_netbootd_chain_XXXXXX";
-static char err[512];
-
-static struct config *load(const char *body)
+/* BODY after a lease-file line: its errors are on BODY's line + 1. */
+static struct config *load_leased(const char *body)
 {
-	char p[256];
-	FILE *f;
+	char t[2048];
 
-	snprintf(p, sizeof(p), "%s/nb.conf", dir);
-	f = fopen(p, "w");
-	fprintf(f, "lease-file %s/leases\n%s", dir, body);
-	fclose(f);
-	return config_load(p, NULL, err, sizeof(err));
-}
-
-struct pkt {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void opt(struct pkt *p, uint8_t code, const void *v, size_t len)
-{
-	p->b[p->n++] = code;
-	p->b[p->n++] = (uint8_t)len;
-	memcpy(p->b + p->n, v, len);
-	p->n += len;
+	snprintf(t, sizeof(t), "lease-file %s/leases\n%s", dir, body);
+	return load(t);
 }
 
 enum fw { VENDOR_ROM, IPXE, KERNEL };
 
-/* A DHCPDISCOVER (type 1) or DHCPREQUEST for ip (type 3) from MAC
+/* A DHCPDISCOVER (type 1) or DHCPREQUEST for addr (type 3) from MAC
  * 52:54:00:12:34:<last>, as the firmware fw sends it. */
-static void request(struct pkt *p, int type, uint8_t last, enum fw fw, uint32_t ip)
+static void request(struct pkt *p, int type, uint8_t last, enum fw fw, uint32_t addr)
 {
 	static const uint8_t arch0[2] = { 0, 0 }, ndi[3] = { 1, 2, 1 };
 	uint32_t sid = inet_addr("192.0.2.1");
-	uint8_t t = (uint8_t)type;
 
-	memset(p->b, 0, sizeof(p->b));
-	p->b[0] = BOOTREQUEST;
-	p->b[1] = 1;
-	p->b[2] = 6;
-	p->b[4] = last;
-	memcpy(p->b + 28, "\x52\x54\x00\x12\x34", 5);
-	p->b[33] = last;
-	memcpy(p->b + 236, "\x63\x82\x53\x63", 4);
-	p->n = 240;
-	opt(p, DHO_MSG_TYPE, &t, 1);
+	start(p, type, last);
 	if (type == DHCPREQUEST) {
-		opt(p, DHO_REQUESTED_IP, &ip, 4);
+		opt(p, DHO_REQUESTED_IP, &addr, 4);
 		opt(p, DHO_SERVER_ID, &sid, 4);
 	}
 	if (fw == KERNEL)
@@ -85,29 +47,13 @@ static void request(struct pkt *p, int type, uint8_t last, enum fw fw, uint32_t 
 	}
 }
 
-static struct dhcp_msg m, rm;
-static struct dhcp_reply r;
 static struct chain_table *table;
-static struct dhcp_ctx ctx = { .ifname = "br0", .now = 1000000 };
-
-/* Run the policy on P; the reply's boot file (the file field). */
-static const char *serve(const struct config *c, struct lease_store *ls, struct pkt *p)
-{
-	p->b[p->n++] = DHO_END;
-	if (dhcp_decode(p->b, p->n, &m, err, sizeof(err)) < 0 ||
-	    rfc2131_handle(c, ls, &m, &ctx, &r) != 0 || r.dest == DEST_NONE)
-		return "(no reply)";
-	r.out.buf[0] = BOOTREQUEST;
-	if (dhcp_decode(r.out.buf, r.out.len, &rm, err, sizeof(err)) < 0)
-		return "(bad reply)";
-	return (const char *)rm.h.file;
-}
 
 /* DISCOVER then REQUEST: the file in the OFFER, and it must equal the
  * ACK's (else "(offer and ack differ)"). */
 static const char *boot(const struct config *c, struct lease_store *ls, uint8_t last, enum fw fw)
 {
-	static char offered[128];
+	static char offered[sizeof(rm.h.file)];
 	struct pkt p;
 
 	request(&p, DHCPDISCOVER, last, fw, 0);
@@ -137,15 +83,6 @@ static int tftp_sent(const char *path)
 	"end\n"
 #define NODE "host node\n  mac 52:54:00:12:34:56\n  address 192.0.2.10\n"
 
-static struct lease_store *open_leases(void)
-{
-	char lp[256];
-
-	snprintf(lp, sizeof(lp), "%s/leases", dir);
-	unlink(lp);
-	return lease_open(lp, SYNC_NONE, ctx.now, err, sizeof(err));
-}
-
 static void test_names(void)
 {
 	char o[64];
@@ -166,15 +103,15 @@ static void test_config(void)
 {
 	struct config *c;
 
-	c = load("subnet 192.0.2.0/24\n  ipxe-chain-file undionly.kpxe\nend\n");
+	c = load_leased("subnet 192.0.2.0/24\n  ipxe-chain-file undionly.kpxe\nend\n");
 	TAP_OK(!c && strstr(err, "nb.conf:2: subnet: ipxe-chain-file undionly.kpxe without an ipxe-boot-file"),
 	       "chain file without a script refused, with file:line (%s)", err);
-	c = load("ipxe-boot-file undionly.kpxe\nipxe-chain-file undionly.kpxe\nsubnet 192.0.2.0/24\nend\n");
+	c = load_leased("ipxe-boot-file undionly.kpxe\nipxe-chain-file undionly.kpxe\nsubnet 192.0.2.0/24\nend\n");
 	TAP_OK(!c && strstr(err, "ipxe-chain-file and ipxe-boot-file are both undionly.kpxe"),
 	       "chain file equal to the script refused (%s)", err);
-	c = load("ipxe-chain-timeout 2\n");
+	c = load_leased("ipxe-chain-timeout 2\n");
 	TAP_OK(!c && strstr(err, "ipxe-chain-timeout"), "ipxe-chain-timeout below 5 s refused (%s)", err);
-	c = load("subnet 192.0.2.0/24\n  ipxe-boot-file boot.ipxe\nend\n" NODE "  ipxe-chain-file undionly.kpxe\nend\n");
+	c = load_leased("subnet 192.0.2.0/24\n  ipxe-boot-file boot.ipxe\nend\n" NODE "  ipxe-chain-file undionly.kpxe\nend\n");
 	TAP_OK(c && c->ipxe_chain_timeout == 120, "host chain file with the subnet's script accepted, timeout 120 s (%s)",
 	       c ? "" : err);
 	config_free(c);
@@ -184,7 +121,7 @@ static void test_config(void)
  * which is right for vendor ROMs. */
 static void test_vendor_rom(void)
 {
-	struct config *c = load(RACK NODE "end\n");
+	struct config *c = load_leased(RACK NODE "end\n");
 	struct lease_store *ls = open_leases();
 
 	TAP_OK(c && ls, "rack config loads (%s)", c ? "" : err);
@@ -203,7 +140,7 @@ static void test_vendor_rom(void)
 /* The chain key, the NIC's ROM being an iPXE itself (QEMU's). */
 static void test_chain(void)
 {
-	struct config *c = load(RACK NODE "  ipxe-chain-file undionly.kpxe\nend\n");
+	struct config *c = load_leased(RACK NODE "  ipxe-chain-file undionly.kpxe\nend\n");
 	struct lease_store *ls = open_leases();
 
 	TAP_OK(c && ls, "chain config loads (%s)", c ? "" : err);
@@ -268,7 +205,7 @@ static void test_chain(void)
  * the iPXE it loads must get the script, not the chain file again. */
 static void test_chain_vendor(void)
 {
-	struct config *c = load("ipxe-chain-file undionly.kpxe\n" RACK NODE "end\n");
+	struct config *c = load_leased("ipxe-chain-file undionly.kpxe\n" RACK NODE "end\n");
 	struct lease_store *ls = open_leases();
 
 	TAP_OK(c && ls, "global chain key loads (%s)", c ? "" : err);
@@ -289,7 +226,7 @@ static void test_chain_vendor(void)
  * sees it, and must not hand it out for ever. */
 static void test_stuck(void)
 {
-	struct config *c = load(RACK NODE "  ipxe-chain-file undionly.kpxe\nend\n");
+	struct config *c = load_leased(RACK NODE "  ipxe-chain-file undionly.kpxe\nend\n");
 	struct lease_store *ls = open_leases();
 	int i;
 
@@ -330,9 +267,7 @@ static void test_bound(void)
 
 int main(void)
 {
-	char cmd[64];
-
-	if (!mkdtemp(dir))
+	if (fixture_begin() < 0)
 		return 1;
 	table = calloc(1, sizeof(*table));
 	ctx.chain = table;
@@ -345,8 +280,5 @@ int main(void)
 	test_stuck();
 	test_bound();
 	free(table);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
-	return tap_done();
+	return fixture_end();
 }

@@ -5,109 +5,9 @@
  * with decoded packets and no sockets.
  */
 #define _GNU_SOURCE
-#include "../../../tests/unit/tap.h"
-#include "../config.h"
-#include "../lease.h"
-#include "../rfc2131.h"
-#include "../rfc2132.h"
-#include "../rfc951.h"
-
-#include <arpa/inet.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-static char dir[] = "/tmp/test_netbootd_XXXXXX";
-static char err[512];
-
-static void put(const char *name, const char *text)
-{
-	char p[256];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
-}
-
-static struct config *load(const char *text)
-{
-	char p[256];
-
-	put("nb.conf", text);
-	snprintf(p, sizeof(p), "%s/nb.conf", dir);
-	return config_load(p, NULL, err, sizeof(err));
-}
-
-static uint32_t ip(const char *s)
-{
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-/* ---- packets ---- */
-
-struct pkt {
-	uint8_t b[1024];
-	size_t n;
-};
-
-static void start(struct pkt *p, int type, uint8_t last_mac_byte)
-{
-	memset(p->b, 0, sizeof(p->b));
-	p->b[0] = BOOTREQUEST;
-	p->b[1] = 1;
-	p->b[2] = 6;
-	p->b[4] = last_mac_byte;
-	memcpy(p->b + 28, "\x52\x54\x00\x00\x00", 5);
-	p->b[33] = last_mac_byte;
-	memcpy(p->b + 236, "\x63\x82\x53\x63", 4);
-	p->n = 240;
-	if (type) {
-		p->b[p->n++] = DHO_MSG_TYPE;
-		p->b[p->n++] = 1;
-		p->b[p->n++] = (uint8_t)type;
-	}
-}
-
-static void opt(struct pkt *p, uint8_t code, const void *v, size_t len)
-{
-	p->b[p->n++] = code;
-	p->b[p->n++] = (uint8_t)len;
-	memcpy(p->b + p->n, v, len);
-	p->n += len;
-}
-
-static void opt_ip(struct pkt *p, uint8_t code, const char *a)
-{
-	uint32_t v = ip(a);
-
-	opt(p, code, &v, 4);
-}
-
-static struct dhcp_msg m, rm;
-static struct dhcp_reply r;
-static struct dhcp_ctx ctx = { .ifname = "br0", .now = 1000000 };
-
-/* Runs the packet through decode and policy; decodes the reply into rm. */
-static int run(const struct config *c, struct lease_store *ls, struct pkt *p)
-{
-	int rc;
-
-	p->b[p->n++] = DHO_END;
-	if (dhcp_decode(p->b, p->n, &m, err, sizeof(err)) < 0)
-		return -2;
-	rc = rfc2131_handle(c, ls, &m, &ctx, &r);
-	if (rc == 0 && r.dest != DEST_NONE) {
-		r.out.buf[0] = BOOTREQUEST;	/* so the request decoder accepts it */
-		if (dhcp_decode(r.out.buf, r.out.len, &rm, err, sizeof(err)) < 0)
-			return -3;
-		r.out.buf[0] = BOOTREPLY;
-	}
-	return rc;
-}
+/* This test's clients: 52:54:00:00:00:xx (its ethers file names them). */
+#define FIXTURE_MAC_PREFIX "\x52\x54\x00\x00\x00"
+#include "fixture.h"
 
 static int rtype(void)
 {
@@ -583,15 +483,10 @@ static void test_overload_reply(void)
 
 int main(void)
 {
-	char cmd[64];
-
-	if (!mkdtemp(dir))
+	if (fixture_begin() < 0)
 		return 1;
 	test_config();
 	test_dhcp();
 	test_overload_reply();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
-	return tap_done();
+	return fixture_end();
 }
