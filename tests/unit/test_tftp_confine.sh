@@ -5,19 +5,9 @@
 # must never come back, and the server must stay up and clean under ASan.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-# shellcheck source=../lib/tftp.sh
+# shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
-serve=$TAP_TOP/build/t/tftp_serve
-load=$TAP_TOP/build/t/tftp_load
-tftp_suite_start "tftp confinement" "$serve" "$load" "$@"
-
-work=$(mktemp -d)
-srv_pid=
-cleanup() {
-	[ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
+tftp_suite_start "tftp confinement" "$@"
 
 secret="SECRET-$$-$RANDOM"
 root=$work/root
@@ -40,7 +30,7 @@ mknod "$root/null" c 1 3
 ln -s /dev/zero "$root/zero_link"
 
 "$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" 2>"$work/serve.log" &
-srv_pid=$!
+srv=$!
 for _ in $(seq 50); do
 	printf '\0\1ok.txt\0octet\0' >"$work/probe"
 	"$load" -X "$work/probe" 2>/dev/null | grep -q '^DATA' && break
@@ -108,16 +98,16 @@ try "symlink chain inside the root is followed" "DATA 1 8 deep-ok" 'in1'
 try "/tftpboot/ prefix maps onto the root" "DATA 1 10 inside-ok" '/tftpboot/ok.txt'
 try "backslash separators inside the root" "DATA 1 8 deep-ok" 'sub\\\\deeper\\\\file.txt'
 
-check "server still running" kill -0 "$srv_pid"
-kill -USR1 "$srv_pid"
+check "server still running" kill -0 "$srv"
+kill -USR1 "$srv"
 sleep 0.3
 counters=$(grep 'tftp counters' "$work/serve.log" | tail -n 1)
 contains "$counters" "refused $refusals " "SIGUSR1 counters: every hostile request refused ($refusals)"
 contains "$counters" "started 4 " "SIGUSR1 counters: the probe and the 3 good reads started (and were aborted by the client)"
-kill "$srv_pid"
-wait "$srv_pid"
+kill "$srv"
+wait "$srv"
 ok $? "server exits cleanly (no ASan/UBSan report)"
-srv_pid=
+srv=
 if grep -q "$secret" "$work/serve.log"; then ok 1 "secret in the server log"; else ok 0 "secret never in the server log"; fi
 # log_drop is rate-limited: one line per refusal up to its burst, then a
 # count of the suppressed ones.

@@ -3,6 +3,8 @@
 # seconds from the seed corpus: a crash, a leak or a sanitizer report fails.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=SCRIPTDIR/../lib/tftp.sh
+. "$(dirname "$0")/../lib/tftp.sh"
 fuzzer=$TAP_TOP/build/t/fuzz_tftp_request
 seeds=$TAP_TOP/userspace/netbootd/fuzz/tftp_corpus
 
@@ -11,8 +13,7 @@ if [ ! -x "$fuzzer" ]; then
 	tap_done
 	exit
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+tftp_work_start
 mkdir "$work/corpus"
 cp "$seeds"/* "$work/corpus/"
 out=$("$fuzzer" -max_total_time="${TFTP_FUZZ_SECONDS:-8}" -max_len=700 -timeout=5 \

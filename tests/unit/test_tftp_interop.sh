@@ -5,20 +5,9 @@
 # Every transfer is checked by checksum.  Also: the upload policy.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-# shellcheck source=../lib/tftp.sh
+# shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
-serve=$TAP_TOP/build/t/tftp_serve
-load=$TAP_TOP/build/t/tftp_load
-tftp_suite_start "tftp interop" "$serve" "$load" "$@"
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
+tftp_suite_start "tftp interop" "$@"
 root=$work/root up=$work/up
 mkdir -p "$root/pxelinux.cfg" "$up" "$work/dl"
 head -c 3000000 /dev/urandom >"$root/vmlinuz"
@@ -32,7 +21,6 @@ same() { [ -f "$2" ] && [ "$(sum "$1")" = "$(sum "$2")" ]; }
 
 start_server() {
 	"$serve" tftp-root="$root" "${TFTP_SERVE_ARGS[@]}" "$@" 2>>"$work/serve.log" &
-	pids+=($!)
 	srv=$!
 	for _ in $(seq 50); do
 		"$load" -f empty -v "$root/empty" -T 100 -m 3 >/dev/null 2>&1 && return 0

@@ -8,19 +8,9 @@
 # content must still be exact, and duplicate ACKs must not multiply DATA.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-# shellcheck source=../lib/tftp.sh
+# shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
-serve=$TAP_TOP/build/t/tftp_serve
-load=$TAP_TOP/build/t/tftp_load
-tftp_suite_start "tftp loss" "$serve" "$load" "$@"
-
-work=$(mktemp -d)
-srv=
-cleanup() {
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null
-	[ -n "${KEEP:-}" ] && cp "$work/serve.log" /tmp/loss-serve.log; rm -rf "$work"
-}
-trap cleanup EXIT
+tftp_suite_start "tftp loss" "$@"
 root=$work/root
 mkdir -p "$root"
 head -c 300000 /dev/urandom >"$root/small.bin"

@@ -9,19 +9,9 @@
 # already has a transfer ends the old one instead of mixing the two.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-# shellcheck source=../lib/tftp.sh
+# shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
-serve=$TAP_TOP/build/t/tftp_serve
-load=$TAP_TOP/build/t/tftp_load
-tftp_suite_start "tftp shared port" "$serve" "$load" "$@"
-
-work=$(mktemp -d)
-srv=
-cleanup() {
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
+tftp_suite_start "tftp shared port" "$@"
 
 for suite in confine interop loss truncate; do
 	t0=$SECONDS

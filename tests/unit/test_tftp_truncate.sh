@@ -7,19 +7,9 @@
 # see the file as it is now.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
-# shellcheck source=../lib/tftp.sh
+# shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
-serve=$TAP_TOP/build/t/tftp_serve
-load=$TAP_TOP/build/t/tftp_load
-tftp_suite_start "tftp truncate" "$serve" "$load" "$@"
-
-work=$(mktemp -d)
-srv=
-cleanup() {
-	[ -n "$srv" ] && kill "$srv" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
+tftp_suite_start "tftp truncate" "$@"
 root=$work/root
 mkdir -p "$root"
 head -c 40000000 /dev/urandom >"$work/orig.bin"
