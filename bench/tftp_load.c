@@ -334,6 +334,43 @@ static int receive_shared(struct client *cs, unsigned nclients, struct in_addr b
 	return n;
 }
 
+/* The two modes' halves of the main loop.  Node mode: one socket for
+ * every client, in the epoll set once, as EV_NODES; ACKs are queued by
+ * xmit() and leave in batches (flush_tx).  Socket mode: each client's own
+ * socket, in the set while the client is live, with the client's index
+ * as its data; ACKs leave at once. */
+#define EV_NODES UINT32_MAX
+
+/* Node mode: read the shared socket, bounded so that the main loop's
+ * timers still run in a flood. */
+static void drain_nodes(struct client *cs, unsigned nclients, struct in_addr base)
+{
+	int k;
+
+	for (k = 0; k < 64 && receive_shared(cs, nclients, base) == RX_SHARED; k++)
+		flush_tx();
+	flush_tx();
+}
+
+/* Socket mode: read client c's own socket, up to 256 datagrams. */
+static void drain_client(struct client *c)
+{
+	int k;
+
+	for (k = 0; k < 256 / RX_BATCH && !c->failed; k++)
+		if (receive(c) < (c->window > 1 ? RX_BATCH : 2))
+			break;
+}
+
+/* Socket mode: client i's socket joins the epoll set when it becomes live
+ * and leaves it when it stops being live. */
+static void watch_client(int ep, const struct client *c, unsigned i, int live)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
+
+	epoll_ctl(ep, live ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, c->fd, &ev);
+}
+
 /* Printable form of a reply's text, so a test can grep it. */
 static void show(const uint8_t *p, size_t n)
 {
@@ -411,7 +448,7 @@ int main(int argc, char **argv)
 	struct sockaddr_in srv;
 	struct client *cs;
 	struct epoll_event *evs;
-	uint8_t *reg;
+	uint8_t *live;	/* client i is transferring, or dallying after its last ACK */
 	int ep;
 	int opt;
 
@@ -498,9 +535,9 @@ int main(int argc, char **argv)
 	/* epoll, not poll: poll() over 200 sockets per wakeup cost the
 	 * client more than the receive path itself in the storm. */
 	evs = calloc(nclients, sizeof(*evs));
-	reg = calloc(nclients, 1);
+	live = calloc(nclients, 1);
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (!cs || !evs || !reg || ep < 0)
+	if (!cs || !evs || !live || ep < 0)
 		return 1;
 	t0 = now_ms();
 	for (i = 0; i < nclients; i++) {
@@ -526,7 +563,7 @@ int main(int argc, char **argv)
 		send_req(c, &srv);
 	}
 	if (shared_fd >= 0) {
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = UINT32_MAX };
+		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = EV_NODES };
 
 		flush_tx();
 		epoll_ctl(ep, EPOLL_CTL_ADD, shared_fd, &ev);
@@ -539,17 +576,15 @@ int main(int argc, char **argv)
 
 		active = 0;
 		for (i = 0; i < nclients; i++) {
-			int live = !cs[i].failed && (!cs[i].done || now < cs[i].dally_until);
+			int is_live = !cs[i].failed && (!cs[i].done || now < cs[i].dally_until);
 
-			if (live != reg[i] && shared_fd >= 0) {
-				reg[i] = (uint8_t)live;
-			} else if (live != reg[i]) {
-				struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
-
-				epoll_ctl(ep, live ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, cs[i].fd, &ev);
-				reg[i] = (uint8_t)live;
+			if (is_live != live[i]) {
+				/* Node mode has no per-client socket to watch. */
+				if (shared_fd < 0)
+					watch_client(ep, &cs[i], i, is_live);
+				live[i] = (uint8_t)is_live;
 			}
-			active += live;
+			active += (unsigned)is_live;
 			running += !cs[i].failed && !cs[i].done;
 		}
 		/* The clock stops when the last transfer ends, not after the dally. */
@@ -559,26 +594,16 @@ int main(int argc, char **argv)
 			break;
 		ne = epoll_wait(ep, evs, (int)nclients, opt_busy && shared_fd >= 0 && running ? 0 : 20);
 		for (e = 0; e < ne; e++) {
-			struct client *c;
-			int k;
-
-			if (evs[e].data.u32 == UINT32_MAX) {
-				/* Bounded, so the timers below still run in a flood. */
-				for (k = 0; k < 64 && receive_shared(cs, nclients, base) == RX_SHARED; k++)
-					flush_tx();
-				flush_tx();
-				continue;
-			}
-			c = &cs[evs[e].data.u32];
-			for (k = 0; k < 256 / RX_BATCH && !c->failed; k++)
-				if (receive(c) < (c->window > 1 ? RX_BATCH : 2))
-					break;
+			if (evs[e].data.u32 == EV_NODES)
+				drain_nodes(cs, nclients, base);
+			else
+				drain_client(&cs[evs[e].data.u32]);
 		}
 		now = now_ms();
 		for (i = 0; i < nclients; i++) {
 			struct client *c = &cs[i];
 
-			if (!reg[i])
+			if (!live[i])
 				continue;
 			if (!c->done && !c->failed && now >= c->deadline) {
 				if (++c->retries > opt_retries) {
@@ -593,7 +618,7 @@ int main(int argc, char **argv)
 			}
 		}
 		if (shared_fd >= 0)
-			flush_tx();
+			flush_tx();	/* node mode: the resends just queued */
 	}
 	for (i = 0; i < nclients; i++) {
 		struct client *c = &cs[i];
@@ -621,6 +646,6 @@ int main(int argc, char **argv)
 		close(shared_fd);
 	free(cs);
 	free(evs);
-	free(reg);
+	free(live);
 	return fail ? 1 : 0;
 }
