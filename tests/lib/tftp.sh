@@ -10,7 +10,8 @@ load=$TAP_TOP/build/t/tftp_load
 # tftp_suite_start NAME [SCRIPT-ARGS...]: skip the suite unless we are
 # root and both programs exist; otherwise re-run the suite in a private
 # network namespace (so its traffic stays on that namespace's loopback)
-# with lo up, and give it its work directory (tftp_work_start).
+# with lo up, and give it its work directory (tftp_work_start) and in it
+# $root, the tree its servers serve (empty).
 tftp_suite_start() {
 	local name=$1
 	shift
@@ -24,6 +25,9 @@ tftp_suite_start() {
 	fi
 	ip link set lo up
 	tftp_work_start
+	# shellcheck disable=SC2034 # used by the suites that source this file
+	root=$work/root
+	mkdir "$root"
 }
 
 # tftp_work_start: a fresh directory in $work, and the suite's one EXIT

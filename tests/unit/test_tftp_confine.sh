@@ -10,7 +10,6 @@ set -u
 tftp_suite_start "tftp confinement" "$@"
 
 secret="SECRET-$$-$RANDOM"
-root=$work/root
 mkdir -p "$root/sub/deeper" "$root/dir" "$work/outside"
 echo "$secret" >"$work/secret.txt"
 echo "$secret" >"$work/outside/secret.txt"

@@ -8,7 +8,7 @@ set -u
 # shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
 tftp_suite_start "tftp interop" "$@"
-root=$work/root up=$work/up
+up=$work/up
 mkdir -p "$root/pxelinux.cfg" "$up" "$work/dl"
 head -c 3000000 /dev/urandom >"$root/vmlinuz"
 head -c 1048576 /dev/urandom >"$root/exact.bin"	# a multiple of every blksize: final empty block

@@ -11,8 +11,6 @@ set -u
 # shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
 tftp_suite_start "tftp loss" "$@"
-root=$work/root
-mkdir -p "$root"
 head -c 300000 /dev/urandom >"$root/small.bin"
 head -c 3000000 /dev/urandom >"$root/big.bin"
 

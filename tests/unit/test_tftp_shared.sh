@@ -25,8 +25,6 @@ for suite in confine interop loss truncate; do
 		"test_tftp_$suite.sh with tftp-shared-port: $n_ok passed, $n_bad failed ($((SECONDS - t0)) s)"
 done
 
-root=$work/root
-mkdir -p "$root"
 head -c 1000000 /dev/urandom >"$root/image.bin"
 head -c 300000 /dev/urandom >"$root/other.bin"
 "$serve" tftp-root="$root" tftp-shared-port=yes tftp-timeout-ms=200 2>"$work/serve.log" &

@@ -10,8 +10,6 @@ set -u
 # shellcheck source=SCRIPTDIR/../lib/tftp.sh
 . "$(dirname "$0")/../lib/tftp.sh"
 tftp_suite_start "tftp truncate" "$@"
-root=$work/root
-mkdir -p "$root"
 head -c 40000000 /dev/urandom >"$work/orig.bin"
 cp "$work/orig.bin" "$root/big.bin"
 head -c 100000 /dev/urandom >"$root/small.bin"
