@@ -15,12 +15,12 @@
  * on loopback all of 127/8 is), the way a rack's nodes each have their own
  * address; all of them share one socket, so the client takes in DATA with
  * one recvmmsg() and sends ACKs with one sendmmsg() for many transfers at
- * once (IP_PKTINFO names each packet's node).  -P (with -N): poll without
- * sleeping while transfers run, as nodes that are machines of their own
- * never make the server wake them: the process keeps a core to itself.  Without it each transfer
+ * once (IP_PKTINFO names each packet's node).  Without -N each transfer
  * has a socket of its own and pays its own syscalls and wakeups, which on
  * a 2-core host running server and clients cost as much CPU as the server
- * it was measuring (see bench/tftp).
+ * it was measuring (see bench/tftp).  -P (with -N): poll without sleeping
+ * while transfers run, as nodes that are machines of their own never make
+ * the server wake them; the process keeps a core to itself.
  * Prints one line:
  *   ok=N fail=N bytes=N seconds=S MBps=X window=W blksize=B
  * and exits 0 only when every transfer completed with the right content.

@@ -18,7 +18,7 @@ for suite in confine interop loss truncate; do
 	# Each in a namespace of its own: the loss suite leaves netem on its lo.
 	env -u TFTP_TEST_NS TFTP_SHARED=1 bash "$TAP_TOP/tests/unit/test_tftp_$suite.sh" >"$work/$suite.tap" 2>&1
 	rc=$?
-	n_ok=$(grep -c '^ok' "$work/$suite.tap")
+	n_ok=$(grep -c '^ok ' "$work/$suite.tap")
 	n_bad=$(grep -c '^not ok' "$work/$suite.tap")
 	grep '^not ok' "$work/$suite.tap" | sed 's/^/# /'
 	ok "$([ "$rc" -eq 0 ] && [ "$n_bad" -eq 0 ] && [ "$n_ok" -gt 0 ]; echo $?)" \
