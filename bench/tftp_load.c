@@ -471,9 +471,13 @@ int main(int argc, char **argv)
 		case 'N': node_base = optarg; break;
 		case 'P': opt_busy = 1; break;
 		default:
-			fprintf(stderr, "usage: tftp_load -s HOST -f NAME -v LOCAL [-p -b -w -n -o -L -R -T -m -N]\n");
+			fprintf(stderr, "usage: tftp_load -s HOST -f NAME -v LOCAL [-p -b -w -n -o -L -R -T -m -N [-P]]\n");
 			return 2;
 		}
+	}
+	if (opt_busy && !node_base) {
+		fprintf(stderr, "tftp_load: -P polls the node mode's one socket: it needs -N\n");
+		return 2;
 	}
 	if (rawreq) {
 		memset(&srv, 0, sizeof(srv));

@@ -361,14 +361,15 @@ static void put_pktinfo(struct msghdr *mh, char *buf, size_t cap, struct in_addr
 	memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
 }
 
-/* The shared socket bound to the wildcard address (no tftp-listen) must
- * name each reply's source; bound to one address it needs not, and the
- * kernel skips a source address check per packet. */
+/* The transfer is on the shared port (tftp-shared-port). */
 static int is_shared(const struct tftp_conn *c)
 {
 	return c->srv->xsock >= 0 && c->sock == c->srv->xsock;
 }
 
+/* The shared socket bound to the wildcard address (no tftp-listen) must
+ * name each reply's source; bound to one address it needs not, and the
+ * kernel skips a source address check per packet. */
 static int needs_pktinfo(const struct tftp_conn *c)
 {
 	return is_shared(c) && c->srv->xpktinfo;
