@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * lane_hash.h - the bench clients' content check (tftp_load, storm_load):
- * a streaming hash fed in arbitrary pieces.
+ * lane_hash.h - storm_load's content check: a streaming hash fed in
+ * arbitrary pieces (tftp_load compares with a mapping of the file instead).
  */
 #ifndef BENCH_LANE_HASH_H
 #define BENCH_LANE_HASH_H

@@ -56,6 +56,18 @@ out=$("$load" -f vmlinuz -v "$root/vmlinuz" -b 65464 -w 4)
 contains "$out" "ok=1 fail=0" "tftp_load: blksize 65464 (loopback MTU allows it)"
 out=$("$load" -f rollover.bin -v "$root/rollover.bin" -b 8 -w 32)
 contains "$out" "ok=1 fail=0" "tftp_load: 70000 blocks, block number rolls over"
+# The load client's own check must be able to fail: a local copy with one
+# byte changed (in block 100 at blksize 1468), and one a byte short.
+cp "$root/vmlinuz" "$work/wrong.bin"
+printf 'X' | dd of="$work/wrong.bin" bs=1 seek=$((99 * 1468 + 7)) conv=notrunc status=none
+head -c $(($(stat -c %s "$root/vmlinuz") - 1)) "$root/vmlinuz" >"$work/short.bin"
+out=$("$load" -f vmlinuz -v "$work/wrong.bin" -b 1468 2>&1)
+contains "$out" "ok=0 fail=1" "tftp_load: one changed byte fails the transfer"
+contains "$out" "block 100 differs" "... and names the block"
+out=$("$load" -f vmlinuz -v "$work/wrong.bin" -b 1468 -n 3 -N 127.16.0.1 2>&1)
+contains "$out" "ok=0 fail=3" "tftp_load -N (node mode): the changed byte fails every node"
+out=$("$load" -f vmlinuz -v "$work/short.bin" -b 1468 2>&1)
+contains "$out" "ok=0 fail=1" "tftp_load: a local copy one byte shorter fails the transfer"
 
 # Uploads: only into tftp-upload-dir, never over a file, within the size limit.
 head -c 500000 /dev/urandom >"$work/put.bin"

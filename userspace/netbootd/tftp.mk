@@ -21,7 +21,7 @@ $(BUILD)/t/fuzz_tftp_request: userspace/netbootd/fuzz/fuzz_tftp_request.c $(TFTP
 		-o $@ $< $(TFTP_PURE_SRC)
 
 # The load client of bench/tftp and the interop tests (speaks windowsize).
-$(BUILD)/t/tftp_load: bench/tftp_load.c bench/lane_hash.h $(TFTP_PURE_SRC) $(TFTP_HDR)
+$(BUILD)/t/tftp_load: bench/tftp_load.c $(TFTP_PURE_SRC) $(TFTP_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O2 -g -o $@ $< userspace/netbootd/rfc1350.c userspace/netbootd/rfc2347.c
 
