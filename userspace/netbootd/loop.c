@@ -6,7 +6,8 @@
  * the fd and a generation number, so an event fetched in the same
  * epoll_wait batch for an fd that a callback has since deleted (or
  * deleted and re-added) is recognised as stale and skipped instead of
- * calling a freed context.
+ * calling a freed context.  A parked fd keeps its registration (callback,
+ * events, generation) while it is out of the epoll set.
  */
 #define _GNU_SOURCE
 #include "loop.h"
@@ -20,6 +21,8 @@ struct loop_reg {
 	loop_io_fn fn;
 	void *ctx;
 	uint32_t gen;		/* 0: slot unused */
+	uint32_t events;	/* what it is watched for, parked or not */
+	int parked;		/* out of the epoll set (loop_park_fd) */
 };
 
 struct loop_timer {
@@ -111,7 +114,7 @@ int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_io_fn fn, void *ct
 	ev.data.u64 = cookie(fd, l->next_gen);
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -1;
-	l->regs[fd] = (struct loop_reg){ .fn = fn, .ctx = ctx, .gen = l->next_gen };
+	l->regs[fd] = (struct loop_reg){ .fn = fn, .ctx = ctx, .gen = l->next_gen, .events = events };
 	return 0;
 }
 
@@ -131,18 +134,60 @@ int loop_mod_fd(struct loop *l, int fd, uint32_t events)
 
 	if (!r)
 		return -1;
+	if (r->parked) {
+		r->events = events;	/* takes effect at loop_unpark_fd() */
+		return 0;
+	}
 	ev.data.u64 = cookie(fd, r->gen);
-	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev);
+	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
+		return -1;
+	r->events = events;
+	return 0;
 }
 
-int loop_del_fd(struct loop *l, int fd)
+int loop_park_fd(struct loop *l, int fd)
 {
 	struct loop_reg *r = reg_of(l, fd);
 
 	if (!r)
 		return -1;
+	if (r->parked)
+		return 0;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL) < 0)
+		return -1;
+	r->parked = 1;
+	return 0;
+}
+
+int loop_unpark_fd(struct loop *l, int fd)
+{
+	struct loop_reg *r = reg_of(l, fd);
+	struct epoll_event ev;
+
+	if (!r)
+		return -1;
+	if (!r->parked)
+		return 0;
+	/* The same cookie: an event fetched before the park is still this
+	 * registration's, not a stale one. */
+	ev.events = r->events;
+	ev.data.u64 = cookie(fd, r->gen);
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -1;
+	r->parked = 0;
+	return 0;
+}
+
+int loop_del_fd(struct loop *l, int fd)
+{
+	struct loop_reg *r = reg_of(l, fd);
+	int parked;
+
+	if (!r)
+		return -1;
+	parked = r->parked;
 	*r = (struct loop_reg){ 0 };
-	return epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+	return parked ? 0 : epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
 }
 
 /* ---- timer heap ---- */

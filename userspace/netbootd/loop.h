@@ -28,8 +28,16 @@ void loop_free(struct loop *l);
 /* 0 on success, -1 with errno set (EEXIST when fd is already watched). */
 int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_io_fn fn, void *ctx);
 int loop_mod_fd(struct loop *l, int fd, uint32_t events);
-/* Call before close(fd). */
+/* Call before close(fd); a parked fd too. */
 int loop_del_fd(struct loop *l, int fd);
+/* Takes fd out of the epoll set and keeps its registration; loop_unpark_fd()
+ * puts it back (level-triggered: what is pending then is reported at the
+ * next wait).  For a socket drained in a loop of its own: in the set, its
+ * wait queue holds epoll's entry, and the kernel runs epoll's callback for
+ * every datagram queued to it and every one it sent that is freed, even
+ * while nobody waits.  loop_mod_fd() on a parked fd is remembered. */
+int loop_park_fd(struct loop *l, int fd);
+int loop_unpark_fd(struct loop *l, int fd);
 
 /* One-shot: fn runs once, delay_ms after now; the handle is then gone.
  * NULL on allocation failure. */

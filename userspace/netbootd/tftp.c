@@ -122,6 +122,9 @@ struct tftp_conn {
 };
 
 #define RX_SHARED_MAX 64
+/* A batch at least this big means load: shared_io() drains the socket
+ * out of the epoll set (loop_park_fd). */
+#define SHARED_PARK_MIN 8
 
 struct shared_rx {
 	struct sockaddr_in from;
@@ -180,6 +183,7 @@ struct tftp_server {
 	 * (pend), and the lock-step blocks queued for one sendmmsg() (out). */
 	int xsock;
 	int xpktinfo;			/* bound to the wildcard: name each source */
+	struct loop_timer *unpark_retry;	/* epoll refused to take xsock back */
 	struct tftp_demux demux;
 	uint8_t *xrx;
 	struct shared_rx *srx;
@@ -1202,6 +1206,30 @@ static void shared_resume(struct tftp_server *s)
 	}
 }
 
+/* Back into the epoll set after a drain.  Should epoll refuse (ENOMEM),
+ * try again in a millisecond: a socket left out would stall every
+ * transfer on it. */
+static void shared_unpark_timer(struct loop *l, void *ctx);
+
+static void shared_unpark(struct tftp_server *s)
+{
+	if (s->unpark_retry || loop_unpark_fd(s->loop, s->xsock) == 0)
+		return;
+	log_msg(LOG_ERR, "tftp: shared port: epoll_ctl: %s; retrying every millisecond", strerror(errno));
+	s->unpark_retry = loop_timer_add(s->loop, 1, shared_unpark_timer, s);
+	if (!s->unpark_retry)
+		log_msg(LOG_ERR, "tftp: shared port: no memory for the retry timer; its transfers stall");
+}
+
+static void shared_unpark_timer(struct loop *l, void *ctx)
+{
+	struct tftp_server *s = ctx;
+
+	s->unpark_retry = NULL;	/* fired: the handle is gone */
+	if (loop_unpark_fd(l, s->xsock) < 0)
+		s->unpark_retry = loop_timer_add(l, 1, shared_unpark_timer, s);
+}
+
 /* The shared transfer port: up to RX_SHARED_MAX datagrams at a time, each
  * to its transfer by peer; then the blocks that batch released, queued and
  * sent with one sendmmsg().  Bounded per wakeup, like conn_io(). */
@@ -1219,6 +1247,13 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 
 		if (got <= 0)
 			break;
+		/* Under load (a batch of many ACKs), drain the socket out of the
+		 * epoll set: in it, every ACK the clients queue to it and every
+		 * block sent from it that the kernel frees runs epoll's wakeup
+		 * callback, though nobody waits.  Two epoll_ctl() per wakeup
+		 * cost less (README, "Lock-step TFTP per block"). */
+		if (got >= SHARED_PARK_MIN)
+			loop_park_fd(s->loop, s->xsock);
 		for (i = 0; i < (unsigned)got; i++) {
 			struct msghdr *mh = &s->xmm[i].msg_hdr;
 			const struct sockaddr_in *from = &s->srx[i].from;
@@ -1271,6 +1306,7 @@ static void shared_io(struct loop *l, int fd, uint32_t events, void *ctx)
 		 * other cores), and reading them now is cheaper than sleeping
 		 * in epoll_wait() and being woken for each. */
 	}
+	shared_unpark(s);
 }
 
 /* ---------------------------------------------------------------- requests */
@@ -1643,6 +1679,8 @@ static int shared_start(struct tftp_server *s)
 
 static void shared_stop(struct tftp_server *s)
 {
+	loop_timer_cancel(s->loop, s->unpark_retry);
+	s->unpark_retry = NULL;
 	if (s->xsock >= 0) {
 		loop_del_fd(s->loop, s->xsock);
 		close(s->xsock);

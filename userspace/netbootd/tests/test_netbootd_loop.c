@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_netbootd_loop.c - the event loop: timer order and cancellation,
- * fd callbacks, and an fd deleted by an earlier callback of the same round
- * (its stale event must not be delivered).
+ * fd callbacks, an fd deleted by an earlier callback of the same round
+ * (its stale event must not be delivered), and a parked fd (no events
+ * while out of the set, its pending input reported once it is back).
  */
 #define _GNU_SOURCE
 #include "../../../tests/unit/tap.h"
@@ -34,6 +35,17 @@ static void stop(struct loop *l, void *ctx)
 }
 
 static int pa[2], pb[2], a_calls, b_calls;
+static int pc[2], c_calls;
+static uint32_t c_events;
+
+static void on_c(struct loop *l, int fd, uint32_t ev, void *ctx)
+{
+	(void)fd;
+	(void)ctx;
+	c_calls++;
+	c_events = ev;
+	loop_stop(l);
+}
 
 /* Whichever pipe fires first deletes (and closes) the other one. */
 static void on_a(struct loop *l, int fd, uint32_t ev, void *ctx)
@@ -90,6 +102,31 @@ int main(void)
 	close(pa[1]);
 	close(pb[1]);
 	close(a_calls ? pa[0] : pb[0]);
+
+	TAP_OK(pipe(pc) == 0 && loop_add_fd(l, pc[0], EPOLLIN, on_c, NULL) == 0, "a third fd watched");
+	TAP_OK(loop_park_fd(l, pc[0]) == 0 && loop_park_fd(l, pc[0]) == 0, "parked (twice: no error)");
+	TAP_OK(write(pc[1], "x", 1) == 1, "the parked pipe is readable");
+	loop_timer_add(l, 30, stop, NULL);
+	loop_run(l);
+	TAP_OK(c_calls == 0, "a parked fd gets no event (%d)", c_calls);
+	TAP_OK(loop_mod_fd(l, pc[0], EPOLLIN | EPOLLOUT) == 0, "modifying a parked fd succeeds");
+	TAP_OK(loop_add_fd(l, pc[0], EPOLLIN, on_c, NULL) < 0, "a parked fd is still registered");
+	TAP_OK(loop_unpark_fd(l, pc[0]) == 0 && loop_unpark_fd(l, pc[0]) == 0, "unparked (twice: no error)");
+	loop_run(l);
+	TAP_OK(c_calls == 1 && (c_events & EPOLLIN), "input that came while parked is reported after");
+	TAP_OK(loop_park_fd(l, pc[0]) == 0 && loop_del_fd(l, pc[0]) == 0, "a parked fd can be deleted");
+	TAP_OK(loop_unpark_fd(l, pc[0]) < 0 && loop_park_fd(l, pc[0]) < 0, "... and is then unknown");
+	/* A pipe's write end is writable and never readable: it is reported
+	 * only if the EPOLLOUT set while parked is what is watched after. */
+	c_calls = 0;
+	TAP_OK(loop_add_fd(l, pc[1], EPOLLIN, on_c, NULL) == 0 && loop_park_fd(l, pc[1]) == 0 &&
+	       loop_mod_fd(l, pc[1], EPOLLOUT) == 0 && loop_unpark_fd(l, pc[1]) == 0,
+	       "write end: parked, mod to EPOLLOUT, unparked");
+	loop_run(l);
+	TAP_OK(c_calls == 1 && (c_events & EPOLLOUT), "the events set while parked are the ones watched after");
+	loop_del_fd(l, pc[1]);
+	close(pc[0]);
+	close(pc[1]);
 	loop_timer_add(l, 1000, stop, NULL);	/* freed by loop_free */
 	loop_free(l);
 	return tap_done();
