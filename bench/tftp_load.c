@@ -222,8 +222,11 @@ static void handle(struct client *c, const uint8_t *p, size_t n)
 	}
 	if (!c->differs) {
 		/* A wrong block fails the transfer at the end; until then it
-		 * goes on, as a node would (it cannot tell). */
-		uint64_t at = (c->expect - 1) * c->blksize;
+		 * goes on, as a node would (it cannot tell).  The offset is
+		 * what came before, not (block - 1) * blksize: a client whose
+		 * OACK was dropped (-L) still counts 512 while the server
+		 * sends the blksize it granted. */
+		uint64_t at = c->bytes;
 
 		if (at > want_len || n - 4 > want_len - at ||
 		    (n > 4 && memcmp(want_map + at, p + 4, n - 4))) {
@@ -251,14 +254,20 @@ static void handle(struct client *c, const uint8_t *p, size_t n)
 /* One datagram from the server, through the loss and reorder emulation. */
 static void receive_one(struct client *c, uint8_t *b, ssize_t n, const struct sockaddr_in *from)
 {
+	/* Loss first: a dropped first answer (the OACK) must leave the
+	 * client as if it never came, so that it resends its request, as a
+	 * real client does.  Learning the TID from it first made the timeout
+	 * send ACK 0 for options never read: the client then counted 512-byte
+	 * blocks while the server sent 1468, took a last block of 512 or more
+	 * for a full one and waited past the end (error 5 in lossy tests). */
+	if (opt_loss && (unsigned)rand() % 100 < opt_loss)
+		return;
 	if (!c->tid_known) {
 		c->srv = *from;	/* the server's TID for this transfer */
 		c->tid_known = 1;
 	} else if (from->sin_port != c->srv.sin_port) {
 		return;
 	}
-	if (opt_loss && (unsigned)rand() % 100 < opt_loss)
-		return;
 	/* Only DATA is held back: holding the OACK (or an ERROR) would reorder
 	 * it against nothing, since the server sends no successor until we
 	 * answer, and our timeout would then ACK 0 before we had read the
