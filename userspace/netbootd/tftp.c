@@ -1206,14 +1206,15 @@ static void shared_resume(struct tftp_server *s)
 	}
 }
 
-/* Back into the epoll set after a drain.  Should epoll refuse (ENOMEM),
- * try again in a millisecond: a socket left out would stall every
- * transfer on it. */
+/* Back into the epoll set after a drain.  Should epoll refuse for want
+ * of memory (ENOMEM, or ENOSPC: max_user_watches), try again in a
+ * millisecond: a socket left out would stall every transfer on it. */
 static void shared_unpark_timer(struct loop *l, void *ctx);
 
 static void shared_unpark(struct tftp_server *s)
 {
-	if (s->unpark_retry || loop_unpark_fd(s->loop, s->xsock) == 0)
+	if (s->unpark_retry || loop_unpark_fd(s->loop, s->xsock) == 0 ||
+	    (errno != ENOMEM && errno != ENOSPC))
 		return;
 	log_msg(LOG_ERR, "tftp: shared port: epoll_ctl: %s; retrying every millisecond", strerror(errno));
 	s->unpark_retry = loop_timer_add(s->loop, 1, shared_unpark_timer, s);
@@ -1226,7 +1227,7 @@ static void shared_unpark_timer(struct loop *l, void *ctx)
 	struct tftp_server *s = ctx;
 
 	s->unpark_retry = NULL;	/* fired: the handle is gone */
-	if (loop_unpark_fd(l, s->xsock) < 0)
+	if (loop_unpark_fd(l, s->xsock) < 0 && (errno == ENOMEM || errno == ENOSPC))
 		s->unpark_retry = loop_timer_add(l, 1, shared_unpark_timer, s);
 }
 
