@@ -345,12 +345,18 @@ static int receive_shared(struct client *cs, unsigned nclients, struct in_addr b
 		char b[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr align;
 	} ctl[RX_SHARED];
-	struct sockaddr_in from[RX_SHARED];
-	struct iovec iov[RX_SHARED];
-	struct mmsghdr mm[RX_SHARED];
+	static struct sockaddr_in from[RX_SHARED];
+	static struct iovec iov[RX_SHARED];
+	static struct mmsghdr mm[RX_SHARED];
+	static int ready;
 	int i, n;
 
-	rx_slots(mm, iov, from, &b[0][0], sizeof(b[0]), ctl[0].b, sizeof(ctl[0]), RX_SHARED);
+	/* Set up once; after a call only the slots it filled need their
+	 * name and control lengths back (the kernel rewrote them). */
+	if (!ready) {
+		rx_slots(mm, iov, from, &b[0][0], sizeof(b[0]), ctl[0].b, sizeof(ctl[0]), RX_SHARED);
+		ready = 1;
+	}
 	n = recvmmsg(shared_fd, mm, RX_SHARED, flags, NULL);
 	if (n <= 0)
 		return -1;
@@ -369,6 +375,8 @@ static int receive_shared(struct client *cs, unsigned nclients, struct in_addr b
 			}
 		if (idx < nclients && !cs[idx].failed)
 			receive_one(&cs[idx], b[i], (ssize_t)mm[i].msg_len, &from[i]);
+		mh->msg_namelen = sizeof(from[i]);
+		mh->msg_controllen = sizeof(ctl[i]);
 	}
 	return n;
 }

@@ -31,7 +31,8 @@ if command -v ccache >/dev/null 2>&1; then
 	# compiler's own -MMD output (kbuild passes -Wp,-MMD), instead of
 	# running the preprocessor first to hash its output.  Built back to
 	# back here, a cold netboot kernel took 282 s instead of 404 s; hits
-	# are direct-mode hits as before.  CCACHE_NODEPEND=true restores the preprocessor pass.
+	# are direct-mode hits as before.  CCACHE_NODEPEND=true restores the
+	# preprocessor pass.
 	[ -n "${CCACHE_NODEPEND+set}" ] || export CCACHE_DEPEND=${CCACHE_DEPEND:-true}
 	# Stable build identity keeps ccache hits across rebuilds of one variant.
 	export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2026-01-01}

@@ -1211,10 +1211,16 @@ static void shared_resume(struct tftp_server *s)
  * millisecond: a socket left out would stall every transfer on it. */
 static void shared_unpark_timer(struct loop *l, void *ctx);
 
+/* 1 when epoll lacked memory and the unpark must be tried again; 0 when
+ * the socket is back in the set (or no longer registered at all). */
+static int shared_unpark_failed(struct tftp_server *s)
+{
+	return loop_unpark_fd(s->loop, s->xsock) < 0 && (errno == ENOMEM || errno == ENOSPC);
+}
+
 static void shared_unpark(struct tftp_server *s)
 {
-	if (s->unpark_retry || loop_unpark_fd(s->loop, s->xsock) == 0 ||
-	    (errno != ENOMEM && errno != ENOSPC))
+	if (s->unpark_retry || !shared_unpark_failed(s))
 		return;
 	log_msg(LOG_ERR, "tftp: shared port: epoll_ctl: %s; retrying every millisecond", strerror(errno));
 	s->unpark_retry = loop_timer_add(s->loop, 1, shared_unpark_timer, s);
@@ -1227,7 +1233,7 @@ static void shared_unpark_timer(struct loop *l, void *ctx)
 	struct tftp_server *s = ctx;
 
 	s->unpark_retry = NULL;	/* fired: the handle is gone */
-	if (loop_unpark_fd(l, s->xsock) < 0 && (errno == ENOMEM || errno == ENOSPC))
+	if (shared_unpark_failed(s))
 		s->unpark_retry = loop_timer_add(l, 1, shared_unpark_timer, s);
 }
 
