@@ -114,6 +114,7 @@ struct tftp_conn {
 	uint64_t probe_block, probe_ms;	/* the timed block (0: none), when it went */
 	int want_out;			/* socket buffer was full */
 	int no_gso;			/* UDP_SEGMENT refused: one message per block */
+	int frag;			/* path MTU below the blocks: sent fragmentable */
 	/* tftp-shared-port (then sock is the server's shared socket): */
 	struct in_addr local;		/* the address the request came to */
 	struct demux_node dn;		/* in the server's demux, by peer */
@@ -379,6 +380,54 @@ static int needs_pktinfo(const struct tftp_conn *c)
 	return is_shared(c) && c->srv->xpktinfo;
 }
 
+/* Every TFTP socket sends with DF and strict path MTU discovery
+ * (IP_PMTUDISC_DO): the kernel then gives each datagram IP ID 0 instead of
+ * drawing one from its hashed table of counters (RFC 6864: an atomic
+ * datagram's ID means nothing), which was 1.5% of the lock-step path's
+ * CPU.  Linux's default (IP_PMTUDISC_WANT) sets DF as well, but once an
+ * ICMP "fragmentation needed" has lowered the path MTU below the blocks it
+ * fragments them; under DO that send fails with EMSGSIZE instead, and the
+ * transfer goes back to the default for the rest of its blocks
+ * (frag_fallback).  Small packets (OACK, ACK, ERROR) never meet it. */
+static void set_pmtudisc(int sock, int mode)
+{
+	setsockopt(sock, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof(mode));
+}
+
+/* A send of c's failed with EMSGSIZE: the path MTU is below its blocks.
+ * Its own socket goes back to fragmenting for good; on the shared socket
+ * (one setting for all transfers) frag_send() switches it around each of
+ * c's sends, and c's blocks no longer join the batch (can_queue). */
+static void frag_fallback(struct tftp_conn *c)
+{
+	c->frag = 1;
+	if (!is_shared(c))
+		set_pmtudisc(c->sock, IP_PMTUDISC_WANT);
+	log_msg(LOG_INFO, "tftp: %s: path MTU below %u-byte blocks: sending %s fragmented",
+		c->peer_str, c->x.blksize, c->name);
+}
+
+/* c's blocks in n messages on sock: sendmsg() for one (lock-step; it
+ * spares sendmmsg()'s copying in and out of the message vector), else
+ * sendmmsg().  Returns the messages sent, or -1 with errno. */
+static int frag_send(struct tftp_conn *c, int sock, struct mmsghdr *m, unsigned n)
+{
+	int toggle = c->frag && is_shared(c), r, e;
+
+	if (toggle)
+		set_pmtudisc(sock, IP_PMTUDISC_WANT);
+	if (n == 1)
+		r = sendmsg(sock, &m[0].msg_hdr, 0) < 0 ? -1 : 1;
+	else
+		r = sendmmsg(sock, m, n, 0);
+	if (toggle) {
+		e = errno;
+		set_pmtudisc(sock, IP_PMTUDISC_DO);
+		errno = e;
+	}
+	return r;
+}
+
 /* One datagram of this transfer's, from its own socket or the shared one. */
 static ssize_t conn_sendto(struct tftp_conn *c, const void *p, size_t n, const struct sockaddr_in *to)
 {
@@ -630,7 +679,7 @@ static unsigned batch_msgs(struct tftp_conn *c, unsigned nb, unsigned per_msg)
  * sendmmsg() and does the accounting send_window() would have done. */
 static int can_queue(const struct tftp_conn *c)
 {
-	return c->srv->batching && is_shared(c) && c->x.windowsize == 1 && !c->x.writing &&
+	return c->srv->batching && is_shared(c) && c->x.windowsize == 1 && !c->x.writing && !c->frag &&
 	       c->mode == TFTP_MODE_OCTET && c->file && c->file->map && c->out_slot < 0 &&
 	       c->srv->nout < RX_SHARED_MAX;
 }
@@ -709,7 +758,13 @@ static void flush_out(struct tftp_server *s)
 			struct tftp_conn *c = s->out[i].c;
 
 			c->out_slot = -1;
-			if (errno == EFAULT) {
+			if (r < 0 && errno == EMSGSIZE && !c->frag) {
+				/* Again at once, fragmentable; if that fails too
+				 * it is lost, and the timer resends it. */
+				frag_fallback(c);
+				(void)frag_send(c, s->xsock, &s->outm[i], 1);
+				queued_sent(c, s->out[i].len);
+			} else if (errno == EFAULT) {
 				conn_error(c, &c->peer, TFTP_ENOTDEF, "read error");
 				log_msg(LOG_WARNING, "tftp: %s: %s shrank during the transfer",
 					c->peer_str, c->name);
@@ -766,15 +821,14 @@ static int send_window(struct tftp_conn *c)
 		if (per_msg < 1)
 			per_msg = 1;
 		nm = batch_msgs(c, (unsigned)nb, per_msg);
-		/* Lock-step sends one block: sendmsg() spares sendmmsg()'s
-		 * copying in and out of the message vector. */
-		if (nm == 1)
-			r = sendmsg(c->sock, &s->bmsg[0].msg_hdr, 0) < 0 ? -1 : 1;
-		else
-			r = sendmmsg(c->sock, s->bmsg, nm, 0);
+		r = frag_send(c, c->sock, s->bmsg, nm);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EMSGSIZE && !c->frag) {
+				frag_fallback(c);
+				continue;
+			}
 			if (errno == EFAULT) {
 				/* The mapped file was truncated under us. */
 				conn_error(c, &c->peer, TFTP_ENOTDEF, "read error");
@@ -949,6 +1003,7 @@ static void conn_timer(struct loop *l, void *ctx)
 		return;
 	}
 	c->probe_block = 0;	/* Karn: nothing is timed across a resend */
+	c->srv->cnt.timeouts++;
 	if (c->adaptive && cur_timeout(c) < c->timeout_ms) {
 		c->backoff++;
 		on_action(c, xfer_on_early_timeout(&c->x));
@@ -1347,6 +1402,7 @@ static int ephemeral_socket(struct in_addr local)
 		close(fd);
 		return -1;
 	}
+	set_pmtudisc(fd, IP_PMTUDISC_DO);
 	return fd;
 }
 
@@ -1663,6 +1719,7 @@ static int shared_start(struct tftp_server *s)
 	s->xsock = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->xsock < 0)
 		return -1;
+	set_pmtudisc(s->xsock, IP_PMTUDISC_DO);
 	s->xpktinfo = !s->cfg.listen[0];
 	if (s->xpktinfo)
 		setsockopt(s->xsock, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
@@ -1850,7 +1907,7 @@ void tftp_server_log_counters(const struct tftp_server *s)
 	log_msg(LOG_INFO,
 		"tftp counters: started %" PRIu64 " completed %" PRIu64 " failed %" PRIu64
 		" probes %" PRIu64 " aborted %" PRIu64 " refused %" PRIu64 " active %" PRIu64
-		" bytes %" PRIu64,
+		" bytes %" PRIu64 " timeouts %" PRIu64,
 		s->cnt.started, s->cnt.completed, s->cnt.failed, s->cnt.probes, s->cnt.aborted,
-		s->cnt.refused, s->cnt.active, s->cnt.bytes);
+		s->cnt.refused, s->cnt.active, s->cnt.bytes, s->cnt.timeouts);
 }

@@ -44,6 +44,7 @@ void tftp_config_release(struct tftp_config *c);
  * probe, PXE ROMs and edk2 do it); aborted: an OACK refused otherwise. */
 struct tftp_counters {
 	uint64_t started, completed, failed, probes, aborted, refused, bytes, active;
+	uint64_t timeouts;	/* retransmission timer expiries: loss, or a slow path */
 };
 
 struct tftp_server;
