@@ -62,6 +62,25 @@ contains "$out" "ok=30 fail=0" "30 lock-step nodes at 10% loss (lost OACKs): eve
 kill "$bound"
 wait "$bound" 2>/dev/null
 
+# Under load the shared port is drained out of the epoll set and put back
+# after (loop_park_fd).  If epoll lacks the memory to take it back, a 1 ms
+# timer retries; without it the port would stay out and every transfer on
+# it stall.  tftp_serve_unparkfail's epoll_ctl fails the first 20 re-adds
+# with ENOMEM (tests/unit/wrap_epoll_ctl.c).
+NBT_FAIL_READD=20 "$TAP_TOP/build/t/tftp_serve_unparkfail" tftp-root="$root" tftp-shared-port=yes \
+	tftp-listen=127.0.0.1 tftp-port=6971 2>"$work/serve-unpark.log" &
+faulty=$!
+sleep 0.5
+out=$("$load" -s 127.0.0.1 -p 6971 -f image.bin -v "$root/image.bin" -b 1468 -n 30 -N 127.23.0.1 \
+	-T 200 -m 30 2>&1)
+contains "$out" "ok=30 fail=0" "epoll refusing the shared port back 20 times (ENOMEM): 30 nodes, every byte right"
+kill "$faulty"
+wait "$faulty" 2>/dev/null
+refused=$(sed -n 's/^wrap_epoll_ctl: failed \([0-9]*\) re-adds$/\1/p' "$work/serve-unpark.log")
+ok "$([ "${refused:-0}" -eq 20 ]; echo $?)" "all 20 refusals happened during the storm: ${refused:-none}"
+grep -q 'shared port: epoll_ctl: Cannot allocate memory; retrying every millisecond' "$work/serve-unpark.log"
+ok $? "the server logged the refusal and its retry"
+
 # Peers the demux must keep apart: one address, two ports; and a stranger.
 python3 - "$port" >"$work/py.out" 2>&1 <<'EOF'
 import socket, struct, sys

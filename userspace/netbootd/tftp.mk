@@ -32,6 +32,15 @@ $(BUILD)/t/tftp_serve: userspace/netbootd/tftp_serve.c $(TFTP_SRC) $(TFTP_HDR) \
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $< $(TFTP_SRC) userspace/netbootd/loop.c userspace/netbootd/log.c
 
+# The same with epoll_ctl failing on demand (tests/unit/wrap_epoll_ctl.c):
+# test_tftp_shared.sh checks the shared port's unpark retry with it.
+UNIT_BINARIES += $(BUILD)/t/tftp_serve_unparkfail
+$(BUILD)/t/tftp_serve_unparkfail: userspace/netbootd/tftp_serve.c tests/unit/wrap_epoll_ctl.c $(TFTP_SRC) \
+		$(TFTP_HDR) userspace/netbootd/loop.c userspace/netbootd/log.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(SANITIZE) -Wl,--wrap=epoll_ctl -o $@ $< tests/unit/wrap_epoll_ctl.c $(TFTP_SRC) \
+		userspace/netbootd/loop.c userspace/netbootd/log.c
+
 # bench/storm's simulated PXE nodes (DHCP as a relay, then PXELINUX's TFTP).
 UNIT_BINARIES += $(BUILD)/t/storm_load
 $(BUILD)/t/storm_load: bench/storm_load.c bench/lane_hash.h $(TFTP_PURE_SRC) $(TFTP_HDR)
