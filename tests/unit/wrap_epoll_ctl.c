@@ -6,7 +6,10 @@
  * ENOMEM, as the kernel's would for want of memory.  That is the shared
  * port's unpark (loop_unpark_fd); its retry timer must bring the socket
  * back (tests/unit/test_tftp_shared.sh).  Adds of fds never deleted
- * (startup, new sockets) pass.  At exit it prints how many it failed.
+ * (startup) pass.  It sees no close(): an fd number deleted, closed and
+ * reused would count as a re-add, but in shared-port mode no registered
+ * fd is closed while the server runs.  At exit it prints how many it
+ * failed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
