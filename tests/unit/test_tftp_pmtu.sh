@@ -11,7 +11,9 @@
 # that none finds the path MTU already learned by an earlier one; then the
 # lock-step nodes again, whose path MTU the kernel now knows: their first
 # block is refused at once, and must go again at once, without waiting
-# for the retransmission timer (the server's "timeouts" counter).
+# for the retransmission timer (the server's "timeouts" counter).  Last,
+# blocks that fit (no fallback), and blksize 8192 with tftp-mtu-cap no,
+# larger than the server's own link: refused before any ICMP.
 #
 #   server 192.0.2.1 (this namespace) --1500-- router --1400-- client 198.51.100.x
 set -u
@@ -53,7 +55,7 @@ R ip link set r1 mtu 1400 up
 R sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
 C ip link set lo up
 C ip addr add 198.51.100.2/24 dev c0
-for n in 10 11 12 13 14 15 20 21 22 23 24 25 30 31; do C ip addr add "198.51.100.$n/24" dev c0; done
+for n in 10 11 12 13 14 15 20 21 22 23 24 25 30 31 32 33; do C ip addr add "198.51.100.$n/24" dev c0; done
 C ip link set c0 mtu 1400 up
 C ip route add default via 198.51.100.1
 
@@ -114,4 +116,22 @@ wait "$srv" 2>/dev/null
 srv=
 grep -q 'path MTU below' "$work/serve.fit.log"
 ok "$([ $? -ne 0 ]; echo $?)" "blocks that fit: no fallback"
+
+# Blocks larger than the server's own link (tftp-mtu-cap no, and a client
+# that reassembles, as U-Boot with CONFIG_IP_DEFRAG asks for 8192 or
+# more): the kernel refuses the very first one, no ICMP needed; the
+# transfer falls back at once and goes fragmented.
+"$serve" tftp-root="$root" tftp-timeout-ms=1000 tftp-timeout-min-ms=1000 tftp-mtu-cap=no \
+	2>"$work/serve.big.log" &
+srv=$!
+sleep 0.5
+out=$(C "$load" -s 192.0.2.1 -f image.bin -v "$root/image.bin" -b 8192 -n 2 -N 198.51.100.32 -T 400 -m 20 2>&1)
+contains "$out" "ok=2 fail=0 bytes=800000 " "blksize 8192 over 1500- and 1400-byte links (tftp-mtu-cap no): content right"
+t0=$(timeouts "$work/serve.big.log")
+kill "$srv"
+wait "$srv" 2>/dev/null
+srv=
+n=$(grep -c 'path MTU below 8192-byte blocks' "$work/serve.big.log")
+ok "$([ "$n" -eq 2 ] && [ "$t0" = 0 ]; echo $?)" \
+	"refused before it left: both transfers fell back at once ($n fallbacks, $t0 timeouts)"
 tap_done
