@@ -60,7 +60,7 @@ $(BUILD)/t/test_netbootd_chain: $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CO
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_chain.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 # RFC 3074 load balancing: the pure module and two servers' state machines.
-$(BUILD)/t/test_netbootd_rfc3074: $(NBD)/tests/test_netbootd_rfc3074.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) tests/unit/tap.h
+$(BUILD)/t/test_netbootd_rfc3074: $(NBD)/tests/test_netbootd_rfc3074.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC) $(NETBOOTD_HDR) $(NETBOOTD_FIXTURE) tests/unit/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(SANITIZE) -o $@ $(NBD)/tests/test_netbootd_rfc3074.c $(NETBOOTD_CORE_SRC) $(NETBOOTD_CODEC_SRC)
 

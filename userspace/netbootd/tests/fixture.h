@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fixture.h - what the DHCP policy tests (test_netbootd_server, _chain,
- * _arch) share: a scratch directory for the config and the lease journal,
- * a request builder, and one call that runs a request through the real
- * decoder and rfc2131_handle, with no sockets.
+ * _arch, _rfc3074) share: a scratch directory for the config and the
+ * lease journal, a request builder, and one call that runs a request
+ * through the real decoder and rfc2131_handle, with no sockets.
  *
  * Header-only, like tap.h: each test is one translation unit, so the
  * state below is that test's own.  Define _GNU_SOURCE before including.
@@ -56,14 +56,20 @@ static inline struct config *load(const char *text)
 	return config_load(p, NULL, err, sizeof(err));
 }
 
-/* A fresh lease journal, "leases" in the scratch directory, unsynced. */
-static inline struct lease_store *open_leases(void)
+/* A fresh lease journal, NAME in the scratch directory, unsynced (a
+ * test with two servers gives each its own). */
+static inline struct lease_store *open_leases_named(const char *name)
 {
 	char lp[256];
 
-	snprintf(lp, sizeof(lp), "%s/leases", dir);
+	snprintf(lp, sizeof(lp), "%s/%s", dir, name);
 	unlink(lp);
 	return lease_open(lp, SYNC_NONE, ctx.now, err, sizeof(err));
+}
+
+static inline struct lease_store *open_leases(void)
+{
+	return open_leases_named("leases");
 }
 
 static inline uint32_t ip(const char *s)
@@ -99,6 +105,18 @@ static inline void start(struct pkt *p, int type, uint8_t last_mac_byte)
 		p->b[p->n++] = 1;
 		p->b[p->n++] = (uint8_t)type;
 	}
+}
+
+/* Client number ID of many (up to 65536): start() from a MAC whose last
+ * two bytes are ID (after FIXTURE_MAC_PREFIX's first four), xid ID, and
+ * SECS in the secs field. */
+static inline void start_client(struct pkt *p, int type, uint16_t id, uint16_t secs)
+{
+	start(p, type, (uint8_t)id);
+	p->b[5] = (uint8_t)(id >> 8);
+	p->b[8] = (uint8_t)(secs >> 8);
+	p->b[9] = (uint8_t)secs;
+	p->b[32] = (uint8_t)(id >> 8);
 }
 
 static inline void opt(struct pkt *p, uint8_t code, const void *v, size_t len)

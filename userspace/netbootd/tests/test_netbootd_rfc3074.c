@@ -8,20 +8,8 @@
  * answering everyone once the other goes quiet.
  */
 #define _GNU_SOURCE
-#include "../../../tests/unit/tap.h"
-#include "../config.h"
-#include "../lease.h"
-#include "../rfc2131.h"
-#include "../rfc2132.h"
+#include "fixture.h"
 #include "../rfc3074.h"
-#include "../rfc951.h"
-
-#include <arpa/inet.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-static char dir[] = "/tmp/test_rfc3074_XXXXXX";
-static char err[512];
 
 static void test_hash(void)
 {
@@ -135,11 +123,6 @@ static void test_decide(void)
 
 /* ---- two servers, the same clients ---- */
 
-struct pkt {
-	uint8_t b[600];
-	size_t n;
-};
-
 struct srv {
 	struct config *c;
 	struct lease_store *ls;
@@ -147,60 +130,34 @@ struct srv {
 	uint32_t ip;
 };
 
-static struct dhcp_msg m, rm;
-static struct dhcp_reply r;
-
-static uint32_t ip4(const char *s)
+/* Client ID's request of TYPE, SECS into its try, with the broadcast
+ * flag as PXE ROMs set it. */
+static void request(struct pkt *p, int type, unsigned id, uint16_t secs)
 {
-	struct in_addr a;
-
-	inet_pton(AF_INET, s, &a);
-	return a.s_addr;
-}
-
-static void start(struct pkt *p, int type, unsigned id, uint16_t secs)
-{
-	memset(p->b, 0, sizeof(p->b));
-	p->b[0] = BOOTREQUEST;
-	p->b[1] = 1;
-	p->b[2] = 6;
-	p->b[4] = (uint8_t)id;
-	p->b[5] = (uint8_t)(id >> 8);
-	p->b[8] = (uint8_t)(secs >> 8);
-	p->b[9] = (uint8_t)secs;
+	start_client(p, type, (uint16_t)id, secs);
 	p->b[10] = 0x80;
-	memcpy(p->b + 28, "\x02\x00\x00\x00", 4);
-	p->b[32] = (uint8_t)(id >> 8);
-	p->b[33] = (uint8_t)id;
-	memcpy(p->b + 236, "\x63\x82\x53\x63", 4);
-	p->n = 240;
-	p->b[p->n++] = DHO_MSG_TYPE;
-	p->b[p->n++] = 1;
-	p->b[p->n++] = (uint8_t)type;
 }
 
-static void opt_ip(struct pkt *p, uint8_t code, uint32_t v)
+static void opt_addr(struct pkt *p, uint8_t code, uint32_t v)
 {
-	p->b[p->n++] = code;
-	p->b[p->n++] = 4;
-	memcpy(p->b + p->n, &v, 4);
-	p->n += 4;
+	opt(p, code, &v, 4);
 }
 
 /* The reply type of s to p (0: silent), the offered address in *yi. */
 static int ask(struct srv *s, const struct pkt *p0, int64_t now, uint32_t *yi)
 {
 	struct pkt p = *p0;
-	struct dhcp_ctx ctx = { .server_ip = s->ip, .ifname = "br0", .now = now, .broadcast = 1,
-				.lb_seen = &s->seen };
+	int rc;
 
-	p.b[p.n++] = DHO_END;
-	if (dhcp_decode(p.b, p.n, &m, err, sizeof(err)) < 0 ||
-	    rfc2131_handle(s->c, s->ls, &m, &ctx, &r) < 0 || r.dest == DEST_NONE)
-		return 0;
-	r.out.buf[0] = BOOTREQUEST;
-	if (dhcp_decode(r.out.buf, r.out.len, &rm, err, sizeof(err)) < 0)
+	ctx.server_ip = s->ip;
+	ctx.now = now;
+	ctx.broadcast = 1;
+	ctx.lb_seen = &s->seen;
+	rc = run(s->c, s->ls, &p);
+	if (rc == -3)
 		return -1;
+	if (rc != 0 || r.dest == DEST_NONE)
+		return 0;
 	*yi = rm.h.yiaddr;
 	return rm.msg_type;
 }
@@ -208,22 +165,16 @@ static int ask(struct srv *s, const struct pkt *p0, int64_t now, uint32_t *yi)
 static int open_srv(struct srv *s, const char *name, const char *addr, const char *buckets,
 		    const char *pool)
 {
-	char conf[256], text[1024], lp[256];
-	FILE *f;
+	char text[1024], leases[64];
 
-	snprintf(conf, sizeof(conf), "%s/%s.conf", dir, name);
-	snprintf(lp, sizeof(lp), "%s/%s.leases", dir, name);
+	snprintf(leases, sizeof(leases), "%s.leases", name);
 	snprintf(text, sizeof(text),
-		 "lease-file %s\nload-balance-buckets %s\nload-balance-delay 3\n"
-		 "subnet 198.18.0.0/15\n  pool %s\n  next-server %s\nend\n", lp, buckets, pool, addr);
-	f = fopen(conf, "w");
-	if (!f)
-		return -1;
-	fputs(text, f);
-	fclose(f);
-	s->c = config_load(conf, NULL, err, sizeof(err));
-	s->ls = s->c ? lease_open(lp, SYNC_NONE, 1000, err, sizeof(err)) : NULL;
-	s->ip = ip4(addr);
+		 "lease-file %s/%s\nload-balance-buckets %s\nload-balance-delay 3\n"
+		 "subnet 198.18.0.0/15\n  pool %s\n  next-server %s\nend\n", dir, leases, buckets, pool,
+		 addr);
+	s->c = load(text);
+	s->ls = s->c ? open_leases_named(leases) : NULL;
+	s->ip = ip(addr);
 	return s->c && s->ls ? 0 : -1;
 }
 
@@ -246,16 +197,16 @@ static void test_two_servers(void)
 		uint32_t ya = 0, yb = 0;
 		int ta, tb;
 
-		start(&p, DHCPDISCOVER, i, 0);
+		request(&p, DHCPDISCOVER, i, 0);
 		ta = ask(&a, &p, 1000, &ya);
 		tb = ask(&b, &p, 1000, &yb);
 		both += ta && tb;
 		none += !ta && !tb;
 		by_a += ta == DHCPOFFER;
 		got[i] = ta ? ya : yb;
-		if (ta && (ntohl(ya) < ntohl(ip4("198.18.1.0")) || ntohl(ya) > ntohl(ip4("198.18.2.255"))))
+		if (ta && (ntohl(ya) < ntohl(ip("198.18.1.0")) || ntohl(ya) > ntohl(ip("198.18.2.255"))))
 			outside++;
-		if (tb && (ntohl(yb) < ntohl(ip4("198.18.3.0")) || ntohl(yb) > ntohl(ip4("198.18.4.255"))))
+		if (tb && (ntohl(yb) < ntohl(ip("198.18.3.0")) || ntohl(yb) > ntohl(ip("198.18.4.255"))))
 			outside++;
 	}
 	TAP_OK(both == 0 && none == 0, "both up: each of %u clients offered by exactly one server "
@@ -273,13 +224,13 @@ static void test_two_servers(void)
 		uint32_t y = 0, y2 = 0;
 		int t;
 
-		start(&p, DHCPDISCOVER, i, 4);
+		request(&p, DHCPDISCOVER, i, 4);
 		t = ask(&a, &p, 1004, &y);
 		if (t != DHCPOFFER)
 			continue;
-		start(&p, DHCPREQUEST, i, 4);
-		opt_ip(&p, DHO_SERVER_ID, a.ip);
-		opt_ip(&p, DHO_REQUESTED_IP, y);
+		request(&p, DHCPREQUEST, i, 4);
+		opt_addr(&p, DHO_SERVER_ID, a.ip);
+		opt_addr(&p, DHO_REQUESTED_IP, y);
 		if (ask(&a, &p, 1004, &y2) == DHCPACK && y2 == y) {
 			acked++;
 			got[i] = y;
@@ -296,8 +247,8 @@ static void test_two_servers(void)
 	{
 		uint32_t y = 0;
 
-		start(&p, DHCPREQUEST, 7, 0);
-		opt_ip(&p, DHO_REQUESTED_IP, got[7]);
+		request(&p, DHCPREQUEST, 7, 0);
+		opt_addr(&p, DHO_REQUESTED_IP, got[7]);
 		TAP_OK(ask(&a, &p, 1010, &y) == DHCPACK && y == got[7],
 		       "init-reboot for an address of A's part: A acknowledges");
 		TAP_OK(ask(&b, &p, 1010, &y) == 0, "B neither answers nor NAKs the peer's address (%s)",
@@ -311,16 +262,11 @@ static void test_two_servers(void)
 
 int main(void)
 {
-	char cmd[64];
-
-	if (!mkdtemp(dir))
+	if (fixture_begin() < 0)
 		return 1;
 	test_hash();
 	test_config();
 	test_decide();
 	test_two_servers();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
-	return tap_done();
+	return fixture_end();
 }
