@@ -115,6 +115,18 @@ kp_kea() {
                    "output_options": [ { "output": "$VB_LOGDIR/kea.log" } ] } ]
 } }
 JSON
+	# Kea opens its raw socket only on a running interface, and does not
+	# try again later ("DHCPSRV_OPEN_SOCKET_FAIL ... is not running", then
+	# "attempts: 0 ... exhausted"): it then never hears the node.  The
+	# bridge runs once a port has carrier, that is once QEMU has opened
+	# the node's tap, which vboot starts right after this server.  A fresh
+	# clone's make check lost that race once (the node asked for 600 s).
+	local i
+	for ((i = 0; i < 300; i++)); do
+		ip -o link show dev "$VB_BRIDGE" | grep -q 'LOWER_UP' && break
+		sleep 0.1
+	done
+	kp_log "bridge $VB_BRIDGE running after $((i / 10)).$((i % 10)) s"
 	# Kea's pid and lock files go to the run's private /run.
 	KEA_PIDFILE_DIR=$VB_LOGDIR KEA_LOCKFILE_DIR=$VB_LOGDIR kea-dhcp4 -c "$conf" >"$VB_LOGDIR/kea.out" 2>&1 &
 	KP_SERVER=$!
